@@ -1,0 +1,40 @@
+package io.quantix.agent.framing;
+
+/**
+ * What the {@link FrameDecoder} did with bytes that were not a good frame. Fired down the pipeline
+ * as user events (never as exceptions) and counted in {@link FramingStats}.
+ *
+ * <pre>{@code
+ * public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+ *   if (evt instanceof FrameOutcome.ResyncFailed) {
+ *     ctx.close();
+ *   }
+ * }
+ * }</pre>
+ */
+public sealed interface FrameOutcome {
+
+  /** Bytes skipped while scanning for a magic. */
+  record GarbageSkipped(int bytes) implements FrameOutcome {}
+
+  /** A whole frame (or header) dropped; {@code bytes} is how much of the stream it consumed. */
+  record FrameDropped(DropReason reason, long bytes) implements FrameOutcome {}
+
+  /**
+   * The decoder gave up: {@link Framing#RESYNC_LIMIT} bytes without a magic, or a legacy stream
+   * that cannot be framed any more. Every later byte is discarded; the connection must be closed.
+   */
+  record ResyncFailed(long bytesScanned, String reason) implements FrameOutcome {}
+
+  /** Why a frame was dropped. */
+  enum DropReason {
+    /** Length 0 or over 16 MiB after a magic; the 8 header bytes are dropped. */
+    BAD_LENGTH,
+    /** The payload is not a protobuf {@code AgentMessage}. */
+    UNPARSABLE,
+    /** The message carries no payload this protocol version knows. */
+    NO_PAYLOAD,
+    /** The message_id is empty, too long or not printable. */
+    BAD_MESSAGE_ID
+  }
+}
