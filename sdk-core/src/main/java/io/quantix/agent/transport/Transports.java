@@ -1,0 +1,172 @@
+package io.quantix.agent.transport;
+
+import io.quantix.agent.AgentException;
+import io.quantix.agent.ConnectFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The transports available on the classpath, by scheme, and connection with auto-fallback over an
+ * ordered endpoint list: the first endpoint that connects wins; each attempt gets its share of the
+ * remaining deadline; a missing channel, an unsupported transport or a refused connection moves on
+ * at once; a total failure carries every attempt's cause as suppressed exceptions.
+ *
+ * <pre>{@code
+ * Transports transports = Transports.load();
+ * Connection c = transports.connect(List.of(Endpoint.parse("vsock://42:9443"),
+ *     Endpoint.parse("unix:/var/run/quantix-kvm/vms/vm-42.agent.sock")), request).join();
+ * }</pre>
+ */
+public final class Transports {
+  private final Map<String, Transport> byScheme;
+
+  private Transports(Map<String, Transport> byScheme) {
+    this.byScheme = Collections.unmodifiableMap(byScheme);
+  }
+
+  /** Transports found by {@link ServiceLoader} with this class's class loader. */
+  public static Transports load() {
+    return load(Transports.class.getClassLoader());
+  }
+
+  /** Transports found by {@link ServiceLoader} with {@code loader}. */
+  public static Transports load(ClassLoader loader) {
+    List<Transport> found = new ArrayList<>();
+    ServiceLoader.load(Transport.class, loader).forEach(found::add);
+    return of(found);
+  }
+
+  /** Exactly the given transports; a later one wins a scheme claimed twice. */
+  public static Transports of(List<? extends Transport> transports) {
+    Map<String, Transport> map = new HashMap<>();
+    for (Transport t : transports) {
+      for (String scheme : t.schemes()) {
+        map.put(scheme, t);
+      }
+    }
+    return new Transports(map);
+  }
+
+  /** The schemes that can be opened. */
+  public java.util.Set<String> schemes() {
+    return byScheme.keySet();
+  }
+
+  /**
+   * The transport for {@code endpoint}'s scheme.
+   *
+   * @throws AgentException NOT_SUPPORTED when no transport module for the scheme is on the classpath
+   */
+  public Transport transportFor(Endpoint endpoint) {
+    Transport t = byScheme.get(endpoint.scheme());
+    if (t == null) {
+      String module = endpoint.scheme().equals("unix") ? "quantix-agent-transport-virtio"
+          : "quantix-agent-transport-vsock";
+      throw AgentException.connectFailed(ConnectFailure.NOT_SUPPORTED, endpoint.uri(),
+          "no transport for scheme '" + endpoint.scheme() + "' on the classpath (add " + module + ")",
+          null);
+    }
+    return t;
+  }
+
+  /** Connects to the first endpoint of {@code endpoints} that answers; never blocks. */
+  public CompletableFuture<Connection> connect(List<? extends Endpoint> endpoints,
+      ConnectRequest request) {
+    Objects.requireNonNull(endpoints, "endpoints");
+    Objects.requireNonNull(request, "request");
+    if (endpoints.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          AgentException.invalidArgument("no endpoints to connect to"));
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    attempt(List.copyOf(endpoints), 0, request, new ArrayList<>(), result);
+    return result;
+  }
+
+  private void attempt(List<? extends Endpoint> endpoints, int index, ConnectRequest request,
+      List<Connection.Attempt> failures, CompletableFuture<Connection> result) {
+    if (result.isDone()) {
+      return;
+    }
+    Endpoint endpoint = endpoints.get(index);
+    int left = endpoints.size() - index;
+    if (request.deadline().isExpired()) {
+      result.completeExceptionally(total(failures, AgentException.connectFailed(
+          ConnectFailure.TIMEOUT, endpoint.uri(), "deadline expired before this attempt", null)));
+      return;
+    }
+    CompletableFuture<io.netty.channel.Channel> attempt;
+    try {
+      attempt = transportFor(endpoint).connect(endpoint,
+          request.withDeadline(request.deadline().share(left)));
+    } catch (RuntimeException e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    attempt.whenComplete((channel, error) -> {
+      if (error == null) {
+        if (!result.complete(new Connection(channel, endpoint, failures))) {
+          channel.close();
+        }
+        return;
+      }
+      AgentException failure = AgentException.from(error);
+      failures.add(new Connection.Attempt(endpoint, failure));
+      if (index + 1 < endpoints.size()) {
+        attempt(endpoints, index + 1, request, failures, result);
+      } else {
+        result.completeExceptionally(total(failures, null));
+      }
+    });
+  }
+
+  private static AgentException total(List<Connection.Attempt> failures, AgentException last) {
+    List<Connection.Attempt> all = new ArrayList<>(failures);
+    if (last != null) {
+      all.add(new Connection.Attempt(null, last));
+    }
+    if (all.size() == 1) {
+      return all.get(0).failure();
+    }
+    // The most telling classification decides: a channel that exists beats one that does not.
+    AgentException best = all.get(0).failure();
+    StringBuilder message = new StringBuilder("no endpoint connected:");
+    for (Connection.Attempt a : all) {
+      message.append("\n  ").append(a.failure().getMessage());
+      if (rank(a.failure()) > rank(best)) {
+        best = a.failure();
+      }
+    }
+    AgentException total = AgentException.connectFailed(best.connectFailure() == null
+        ? ConnectFailure.NO_CHANNEL : best.connectFailure(),
+        best.endpoint().orElse("?"), message.toString(), best);
+    for (Connection.Attempt a : all) {
+      if (a.failure() != best) {
+        total.addSuppressed(a.failure());
+      }
+    }
+    return total;
+  }
+
+  private static int rank(AgentException e) {
+    ConnectFailure f = e.connectFailure();
+    if (f == null) {
+      return 0;
+    }
+    switch (f) {
+      case NOT_SUPPORTED:
+        return 1;
+      case NO_CHANNEL:
+        return 2;
+      case VM_NOT_RUNNING:
+        return 3;
+      default:
+        return 4;
+    }
+  }
+}
