@@ -24,6 +24,13 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class Transports {
+  /**
+   * The endpoint a channel was opened for, set by {@link #connect} before the request's pipeline
+   * handler is installed, so that handler can pick the endpoint's framing.
+   */
+  public static final io.netty.util.AttributeKey<Endpoint> ENDPOINT =
+      io.netty.util.AttributeKey.valueOf(Transports.class, "endpoint");
+
   private final Map<String, Transport> byScheme;
 
   private Transports(Map<String, Transport> byScheme) {
@@ -103,8 +110,9 @@ public final class Transports {
     }
     CompletableFuture<io.netty.channel.Channel> attempt;
     try {
-      attempt = transportFor(endpoint).connect(endpoint,
-          request.withDeadline(request.deadline().share(left)));
+      ConnectRequest perAttempt = new ConnectRequest(request.eventLoops(),
+          request.deadline().share(left), tagged(endpoint, request.pipeline()), request.options());
+      attempt = transportFor(endpoint).connect(endpoint, perAttempt);
     } catch (RuntimeException e) {
       attempt = CompletableFuture.failedFuture(e);
     }
@@ -123,6 +131,17 @@ public final class Transports {
         result.completeExceptionally(total(failures, null));
       }
     });
+  }
+
+  private static io.netty.channel.ChannelHandler tagged(Endpoint endpoint,
+      io.netty.channel.ChannelHandler pipeline) {
+    return new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+      @Override
+      protected void initChannel(io.netty.channel.Channel ch) {
+        ch.attr(ENDPOINT).set(endpoint);
+        ch.pipeline().addLast(pipeline);
+      }
+    };
   }
 
   private static AgentException total(List<Connection.Attempt> failures, AgentException last) {
