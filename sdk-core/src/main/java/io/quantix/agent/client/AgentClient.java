@@ -1,0 +1,99 @@
+package io.quantix.agent.client;
+
+import io.quantix.agent.registry.AgentStatus;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The typed, asynchronous client of one VM's guest agent. Thread-safe and shared: every client of a
+ * VM obtained from an {@link io.quantix.agent.registry.AgentRegistry} uses that VM's single session.
+ * Every call has a deadline (30 s unless set), every returned future completes, and failures are
+ * {@link io.quantix.agent.AgentException}s. Futures complete on the SDK's callback executor, never
+ * on an I/O thread; cancelling one removes its pending request.
+ *
+ * <p>Idempotency (what is retried after a request may have reached the agent): ping, capabilities,
+ * download (file read) are retried; exec and upload (file write) are not, unless
+ * {@link CallOptions#withRetryOfNonIdempotent(boolean)} says so. Requests that never left the client
+ * are retried for every operation, within the deadline.
+ *
+ * <pre>{@code
+ * AgentClient vm = registry.client("vm-42");
+ * ExecResult r = vm.exec(Exec.shell("uname -a")).join();
+ * vm.upload(Path.of("app.tar"), "/opt/app.tar", UploadOptions.DEFAULT).join();
+ * vm.withTimeout(Duration.ofSeconds(2)).ping().join();
+ * }</pre>
+ */
+public interface AgentClient {
+
+  /** The VM this client talks to. */
+  String vmId();
+
+  /** The options this client applies to each call. */
+  CallOptions options();
+
+  /** A view of this client that applies {@code options} to each call. */
+  AgentClient withOptions(CallOptions options);
+
+  /** A view of this client whose calls each get {@code timeout}. */
+  default AgentClient withTimeout(Duration timeout) {
+    return withOptions(options().withTimeout(timeout));
+  }
+
+  /** A view of this client whose calls must all end by {@code deadline}. */
+  default AgentClient withDeadline(io.quantix.agent.Deadline deadline) {
+    return withOptions(options().withDeadline(deadline));
+  }
+
+  /** The VM's agent status from cached state: no I/O. */
+  AgentStatus status();
+
+  /** Round trip to the agent: version and guest uptime. Idempotent. */
+  CompletableFuture<Pong> ping();
+
+  /**
+   * Runs a command and waits for it (unless {@link Exec#detached()}). The deadline is derived from
+   * the guest timeout plus a margin unless the call sets one. Not idempotent.
+   */
+  CompletableFuture<ExecResult> exec(Exec exec);
+
+  /** Writes a local file into the guest, in sequential acknowledged chunks. Not idempotent. */
+  CompletableFuture<TransferResult> upload(Path local, String remotePath, UploadOptions options);
+
+  /** Writes a stream into the guest; the stream is read on the callback executor and not closed. */
+  CompletableFuture<TransferResult> upload(InputStream data, String remotePath,
+      UploadOptions options);
+
+  /** Writes bytes into the guest (an empty array creates an empty file). */
+  CompletableFuture<TransferResult> upload(byte[] data, String remotePath, UploadOptions options);
+
+  /** Reads a guest file into a local file (replaced when the download completes). Idempotent. */
+  CompletableFuture<TransferResult> download(String remotePath, Path local,
+      DownloadOptions options);
+
+  /** Reads a guest file into a stream, in order; the stream is not closed. Idempotent. */
+  CompletableFuture<TransferResult> download(String remotePath, OutputStream sink,
+      DownloadOptions options);
+
+  /** The agent's capabilities, asked anew. Idempotent. */
+  CompletableFuture<Capabilities> capabilities();
+
+  /** The last AgentReady of this VM: no I/O. */
+  Optional<AgentInfo> agentInfo();
+
+  /** The last telemetry report and its age: no I/O. */
+  Optional<Telemetry> latestTelemetry();
+
+  /** Every telemetry report; a slow listener gets the latest and skips the rest. */
+  Subscription onTelemetry(Consumer<? super Telemetry> listener);
+
+  /** Every AgentReady (session start or guest reset). */
+  Subscription onAgentReady(Consumer<? super AgentInfo> listener);
+
+  /** Error and clipboard-change events from the guest. */
+  Subscription onGuestEvent(Consumer<? super GuestEvent> listener);
+}

@@ -1,0 +1,650 @@
+package io.quantix.agent.client.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quantix.agent.AgentException;
+import io.quantix.agent.AgentException.Code;
+import io.quantix.agent.ConnectFailure;
+import io.quantix.agent.Deadline;
+import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.AgentMetrics;
+import io.quantix.agent.client.GuestEvent;
+import io.quantix.agent.client.Subscription;
+import io.quantix.agent.client.Telemetry;
+import io.quantix.agent.framing.FrameDecoder;
+import io.quantix.agent.framing.FrameFormat;
+import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.AgentReadyEvent;
+import io.quantix.agent.proto.PingRequest;
+import io.quantix.agent.proto.TelemetryReport;
+import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.transport.Connection;
+import io.quantix.agent.transport.ConnectRequest;
+import io.quantix.agent.transport.Endpoint;
+import io.quantix.agent.transport.EventLoops;
+import io.quantix.agent.transport.Transports;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One VM's link to its agent: at most one session at a time, the calls waiting for it, the status,
+ * and the reconnect loop. All mutable state is confined to one event loop (the VM's "home" loop,
+ * which also drives its channel), so nothing here takes a lock; other threads hand work over with
+ * {@code loop.execute}.
+ */
+public final class VmLink {
+  private static final Logger log = LoggerFactory.getLogger(VmLink.class);
+
+  private final String vmId;
+  private final List<Endpoint> endpoints;
+  private final LinkConfig config;
+  private final EventLoop loop;
+  private final EventLoops loopView;
+  private final CircuitBreaker breaker;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Listeners<Telemetry> telemetryListeners;
+  private final Listeners<AgentInfo> readyListeners;
+  private final Listeners<GuestEvent> guestEventListeners;
+  private final Consumer<StatusChange> statusSink;
+  private final ChannelHandler initializer;
+
+  private volatile AgentStatus status;
+  private volatile AgentInfo agentInfo;
+  private volatile Telemetry telemetry;
+
+  // Loop-confined.
+  private final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
+  private final java.util.IdentityHashMap<SessionHandler, Channel> channels =
+      new java.util.IdentityHashMap<>();
+  private SessionHandler attempt;
+  private SessionHandler session;
+  private boolean connecting;
+  private boolean closed;
+  private int attempts;
+  private int failuresInRow;
+  private ScheduledFuture<?> reconnectTimer;
+  private ScheduledFuture<?> readyTimer;
+  private String endpointText = "";
+  private long probeSequence;
+
+  /** A status transition, for the registry's listeners. */
+  public record StatusChange(AgentStatus previous, AgentStatus current) {}
+
+  /** A link that starts idle; {@link #start()} begins connecting. */
+  public VmLink(String vmId, List<Endpoint> endpoints, LinkConfig config,
+      Consumer<StatusChange> statusSink) {
+    this.vmId = vmId;
+    this.endpoints = List.copyOf(endpoints);
+    this.config = config;
+    this.statusSink = statusSink;
+    this.loop = config.eventLoops().group().next();
+    this.loopView = EventLoops.wrap(loop);
+    this.breaker = CircuitBreaker.of("agent-" + vmId, config.breakerConfig());
+    Runnable dropped = () -> config.metrics().eventDropped(vmId);
+    this.telemetryListeners = new Listeners<>(1, dropped);
+    this.readyListeners = new Listeners<>(16, dropped);
+    this.guestEventListeners = new Listeners<>(64, dropped);
+    this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
+        "not connected yet", null, "", null, null);
+    this.initializer = new SessionInitializer();
+  }
+
+  String vmId() {
+    return vmId;
+  }
+
+  LinkConfig config() {
+    return config;
+  }
+
+  AgentMetrics metrics() {
+    return config.metrics();
+  }
+
+  String endpointText() {
+    return endpointText;
+  }
+
+  /** The cached status: no I/O. */
+  public AgentStatus status() {
+    AgentStatus s = status;
+    AgentInfo i = agentInfo;
+    Telemetry t = telemetry;
+    if (s.info() == i && s.lastTelemetry() == t) {
+      return s;
+    }
+    return new AgentStatus(s.vmId(), s.state(), s.since(), s.attempt(), s.detail(), s.failure(),
+        s.endpoint(), i, t);
+  }
+
+  /** The last AgentReady, if any. */
+  public AgentInfo agentInfo() {
+    return agentInfo;
+  }
+
+  /** The last telemetry, if any. */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** The circuit breaker guarding this VM's calls. */
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  /** Calls in flight. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The event loop that owns this link. */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** Starts connecting. */
+  public void start() {
+    loop.execute(this::connectNow);
+  }
+
+  /** Closes the session and stops reconnecting; the future completes once the channel closed. */
+  public CompletableFuture<Void> close() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      closed = true;
+      cancel(reconnectTimer);
+      cancel(readyTimer);
+      failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+      setState(AgentState.CLOSED, "closed", null);
+      SessionHandler s = session != null ? session : attempt;
+      Channel ch = s == null ? null : channelOf(s);
+      if (ch == null) {
+        done.complete(null);
+      } else {
+        ch.close().addListener(f -> done.complete(null));
+      }
+      telemetryListeners.clear();
+      readyListeners.clear();
+      guestEventListeners.clear();
+    });
+    return done;
+  }
+
+  private Channel channelOf(SessionHandler s) {
+    return channels.get(s);
+  }
+
+  Subscription onTelemetry(Consumer<? super Telemetry> listener) {
+    return telemetryListeners.add(listener, config.eventExecutor());
+  }
+
+  Subscription onAgentReady(Consumer<? super AgentInfo> listener) {
+    return readyListeners.add(listener, config.eventExecutor());
+  }
+
+  Subscription onGuestEvent(Consumer<? super GuestEvent> listener) {
+    return guestEventListeners.add(listener, config.eventExecutor());
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Admits and dispatches a call; never blocks; the returned future always completes. */
+  <T> CompletableFuture<T> submit(Call<T> call) {
+    CompletableFuture<T> future = call.future;
+    if (inFlight.incrementAndGet() > config.maxInFlight()) {
+      inFlight.decrementAndGet();
+      future.completeExceptionally(AgentException.of(Code.RESOURCE_EXHAUSTED, vmId + ": "
+          + config.maxInFlight() + " calls already in flight"));
+      return future;
+    }
+    if (!breaker.tryAcquirePermission()) {
+      inFlight.decrementAndGet();
+      AgentStatus s = status;
+      future.completeExceptionally(AgentException.of(Code.UNAVAILABLE, vmId
+          + ": circuit open after repeated failures; agent " + s.state() + ": " + s.detail()));
+      return future;
+    }
+    config.metrics().callStarted(vmId, call.operation.metricName());
+    config.metrics().inFlight(vmId, inFlight.get());
+    future.whenComplete((v, e) -> onFinished(call, e));
+    loop.execute(() -> dispatch(call));
+    return future;
+  }
+
+  private void onFinished(Call<?> call, Throwable error) {
+    int now = inFlight.decrementAndGet();
+    long nanos = System.nanoTime() - call.startNanos;
+    Code code = error == null ? null : AgentException.from(error).code();
+    config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
+    config.metrics().inFlight(vmId, now);
+    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL) {
+      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    } else if (code == Code.UNAVAILABLE || code == Code.DEADLINE_EXCEEDED) {
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+    } else {
+      breaker.releasePermission();
+    }
+    if (code == Code.CANCELLED || call.future.isCancelled()) {
+      loop.execute(() -> abandon(call));
+    }
+  }
+
+  private void dispatch(Call<?> call) {
+    if (call.isDone()) {
+      return;
+    }
+    if (closed) {
+      call.fail(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+      return;
+    }
+    if (call.deadline.isExpired()) {
+      call.fail(deadlineExceeded(call, "before it was sent"));
+      return;
+    }
+    if (call.deadlineTimer == null) {
+      call.deadlineTimer = loop.schedule(() -> expire(call),
+          call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+    }
+    if (session != null && session.isReady()) {
+      send(call);
+    } else if (connecting || (session != null && session.isOpen())) {
+      if (waiting.size() >= config.maxWaiting()) {
+        call.fail(AgentException.of(Code.UNAVAILABLE, vmId + ": " + waiting.size()
+            + " calls already wait for the agent (" + status.state() + ")"));
+        return;
+      }
+      call.stage = Call.Stage.WAITING;
+      waiting.addLast(call);
+    } else {
+      AgentStatus s = status;
+      call.fail(s.failure() != null
+          ? AgentException.connectFailed(s.failure(), endpointOrVm(), s.detail(), null)
+          : AgentException.of(Code.UNAVAILABLE, vmId + ": agent " + s.state() + ": " + s.detail()));
+    }
+  }
+
+  private void send(Call<?> call) {
+    String capability = call.capability;
+    AgentInfo info = agentInfo;
+    if (capability != null && info != null && !info.supports(capability)) {
+      call.fail(AgentException.of(Code.NOT_SUPPORTED, vmId + ": the agent (" + info.version()
+          + ") does not announce capability '" + capability + "'"));
+      return;
+    }
+    session.send(call);
+  }
+
+  private void expire(Call<?> call) {
+    call.deadlineTimer = null;
+    if (call.isDone()) {
+      return;
+    }
+    String where = call.stage == Call.Stage.AWAITING ? "waiting for the agent's reply"
+        : call.stage == Call.Stage.WAITING ? "waiting for a session" : "before it was written";
+    abandon(call);
+    call.fail(deadlineExceeded(call, where));
+  }
+
+  /** Takes a call out of wherever it is queued, without completing it. */
+  private void abandon(Call<?> call) {
+    if (call.stage == Call.Stage.WAITING) {
+      waiting.remove(call);
+    } else if (call.session != null) {
+      call.session.remove(call);
+    }
+    if (call.backoffTimer != null) {
+      call.backoffTimer.cancel(false);
+      call.backoffTimer = null;
+    }
+  }
+
+  private AgentException deadlineExceeded(Call<?> call, String where) {
+    AgentStatus s = status;
+    String state = s.state() == AgentState.CONNECTED ? "" : "; agent " + s.state() + ": " + s.detail();
+    return AgentException.of(Code.DEADLINE_EXCEEDED, vmId + ": " + call.operation.metricName()
+        + " deadline exceeded " + where + state).withMayHaveRun(call.stage == Call.Stage.AWAITING);
+  }
+
+  void onReply(Call<?> call, AgentMessage reply) {
+    call.succeed(reply);
+  }
+
+  /** Fails a call, or retries it when it never left the client or the operation allows it. */
+  void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun) {
+    if (call.isDone()) {
+      return;
+    }
+    boolean retry = failure.code() == Code.UNAVAILABLE && !closed
+        && call.retryAllowed(mayHaveRun) && call.attempts + 1 < config.maxAttempts();
+    if (retry) {
+      long backoff = retryBackoffNanos(call.attempts);
+      if (call.deadline.remaining(TimeUnit.NANOSECONDS) > backoff) {
+        call.attempts++;
+        call.stage = Call.Stage.BACKOFF;
+        config.metrics().callRetried(vmId, call.operation.metricName());
+        call.backoffTimer = loop.schedule(() -> {
+          call.backoffTimer = null;
+          dispatch(call);
+        }, backoff, TimeUnit.NANOSECONDS);
+        return;
+      }
+    }
+    call.fail(failure.withMayHaveRun(mayHaveRun));
+  }
+
+  private static long retryBackoffNanos(int attempt) {
+    long base = TimeUnit.MILLISECONDS.toNanos(25L << Math.min(attempt, 6));
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  private void connectNow() {
+    reconnectTimer = null;
+    if (closed || connecting || session != null) {
+      return;
+    }
+    connecting = true;
+    attempts++;
+    config.metrics().connectAttempt(vmId, attempts);
+    AgentState current = status.state();
+    if (current == AgentState.CONNECTING || current == AgentState.DISCONNECTED
+        || current == AgentState.CONNECTED) {
+      setState(AgentState.CONNECTING, "connecting (attempt " + attempts + ")", null);
+    } else {
+      AgentStatus s = status;
+      publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
+          s.endpoint(), null, null), false);
+    }
+    ConnectRequest request = new ConnectRequest(loopView, Deadline.after(config.connectTimeout()),
+        initializer, config.transportOptions());
+    CompletableFuture<Connection> connected;
+    try {
+      connected = config.transports().connect(endpoints, request);
+    } catch (RuntimeException e) {
+      connected = CompletableFuture.failedFuture(e);
+    }
+    connected.whenComplete((c, e) -> loop.execute(() -> onConnected(c, e)));
+  }
+
+  private void onConnected(Connection connection, Throwable error) {
+    connecting = false;
+    if (closed) {
+      if (connection != null) {
+        connection.channel().close();
+      }
+      return;
+    }
+    SessionHandler handler = connection == null ? null
+        : connection.channel().pipeline().get(SessionHandler.class);
+    if (error != null || handler == null || !connection.channel().isActive()) {
+      AgentException failure = error != null ? AgentException.from(error)
+          : AgentException.connectFailed(ConnectFailure.AGENT_NOT_READY,
+              connection.endpoint().uri(), "the channel closed at once", null);
+      if (connection != null) {
+        connection.channel().close();
+      }
+      attempt = null;
+      onConnectFailed(failure);
+      return;
+    }
+    attempt = null;
+    session = handler;
+    channels.put(handler, connection.channel());
+    endpointText = connection.endpoint().uri();
+    if (handler.isReady()) {
+      becomeReady();
+      return;
+    }
+    setState(AgentState.CONNECTING, "connected to " + endpointText + ", waiting for the agent",
+        null);
+    readyTimer = loop.schedule(() -> onReadyTimeout(handler),
+        config.readyTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    sendProbe(handler);
+  }
+
+  private void onConnectFailed(AgentException failure) {
+    failuresInRow++;
+    ConnectFailure kind = failure.connectFailure();
+    AgentState state = kind == ConnectFailure.NO_CHANNEL ? AgentState.NO_CHANNEL
+        : kind == ConnectFailure.VM_NOT_RUNNING ? AgentState.VM_NOT_RUNNING
+        : kind == ConnectFailure.AGENT_SILENT ? AgentState.AGENT_SILENT
+        : AgentState.DISCONNECTED;
+    String detail = failure.getMessage();
+    if (state != status.state() || !detail.equals(status.detail())) {
+      log.debug("agent {} connect failed: {}", vmId, detail);
+    }
+    setState(state, detail, kind);
+    failWaiting(failure);
+    scheduleReconnect();
+  }
+
+  private void onReadyTimeout(SessionHandler handler) {
+    readyTimer = null;
+    if (handler != session || handler.isReady() || closed) {
+      return;
+    }
+    AgentException silent = AgentException.connectFailed(ConnectFailure.AGENT_SILENT,
+        endpointText, "no AgentReady or pong within " + config.readyTimeout().toMillis()
+            + " ms: agent not installed or not running, or the channel is held elsewhere", null);
+    setState(AgentState.AGENT_SILENT, silent.getMessage(), ConnectFailure.AGENT_SILENT);
+    failWaiting(silent);
+    Channel ch = channels.get(handler);
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  void onKeepAliveLost(SessionHandler handler) {
+    if (handler == session) {
+      setState(AgentState.AGENT_SILENT, "the agent stopped answering keep-alive pings",
+          ConnectFailure.AGENT_SILENT);
+    }
+  }
+
+  private void becomeReady() {
+    cancel(readyTimer);
+    readyTimer = null;
+    attempts = 0;
+    failuresInRow = 0;
+    breaker.transitionToClosedState();
+    AgentInfo info = agentInfo;
+    setState(AgentState.CONNECTED, "connected through " + endpointText
+        + (info == null ? "" : ", agent " + info.version()), null);
+    config.metrics().sessionReady(vmId);
+    List<Call<?>> ready = new ArrayList<>(waiting);
+    waiting.clear();
+    for (Call<?> c : ready) {
+      c.stage = Call.Stage.NEW;
+      dispatch(c);
+    }
+  }
+
+  void onSessionClosed(SessionHandler handler, AgentException cause) {
+    channels.remove(handler);
+    if (handler != session) {
+      return;
+    }
+    boolean wasReady = handler.isReady();
+    session = null;
+    cancel(readyTimer);
+    readyTimer = null;
+    config.metrics().sessionClosed(vmId);
+    if (closed) {
+      return;
+    }
+    if (status.state() != AgentState.AGENT_SILENT) {
+      setState(AgentState.DISCONNECTED, cause.getMessage(), cause.connectFailure());
+    }
+    MDC.put("vmId", vmId);
+    try {
+      log.info("agent session of {} ended: {}", vmId, cause.getMessage());
+    } finally {
+      MDC.remove("vmId");
+    }
+    if (wasReady && status.state() != AgentState.AGENT_SILENT) {
+      connectNow();
+    } else {
+      failuresInRow++;
+      failWaiting(cause);
+      scheduleReconnect();
+    }
+  }
+
+  private void scheduleReconnect() {
+    if (closed || reconnectTimer != null) {
+      return;
+    }
+    long min = config.reconnectMin().toNanos();
+    long max = config.reconnectMax().toNanos();
+    int exp = Math.min(Math.max(failuresInRow - 1, 0), 20);
+    long delay = Math.min(max, min << Math.min(exp, 30));
+    if (delay <= 0) {
+      delay = max;
+    }
+    long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+    reconnectTimer = loop.schedule(this::connectNow, jittered, TimeUnit.NANOSECONDS);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  void onAgentReady(SessionHandler handler, AgentReadyEvent event) {
+    if (handler != session && handler != attempt) {
+      return;
+    }
+    AgentInfo info = AgentInfo.from(event, Instant.now());
+    agentInfo = info;
+    MDC.put("vmId", vmId);
+    try {
+      log.debug("agent {} ready: version {} on {}", vmId, info.version(), info.hostname());
+    } finally {
+      MDC.remove("vmId");
+    }
+    readyListeners.publish(info);
+    if (handler == session) {
+      if (status.state() != AgentState.CONNECTED) {
+        becomeReady();
+      } else {
+        publish(status(), false);
+      }
+    }
+  }
+
+  void onPongBeforeReady(SessionHandler handler) {
+    if (handler == session && status.state() != AgentState.CONNECTED) {
+      becomeReady();
+    }
+  }
+
+  void onTelemetry(SessionHandler handler, TelemetryReport report) {
+    if (handler != session && handler != attempt) {
+      return;
+    }
+    Telemetry t = new Telemetry(report, Instant.now(), System.nanoTime());
+    telemetry = t;
+    telemetryListeners.publish(t);
+  }
+
+  void onGuestEvent(SessionHandler handler, AgentMessage m) {
+    if (handler != session && handler != attempt) {
+      return;
+    }
+    Instant now = Instant.now();
+    GuestEvent event = m.getPayloadCase() == AgentMessage.PayloadCase.ERROR
+        ? new GuestEvent.Error(m.getError().getSeverity().name(), m.getError().getCode(),
+            m.getError().getMessage(), m.getError().getDetailsMap(), now)
+        : new GuestEvent.ClipboardChanged(m.getClipboardChanged().getType().name(),
+            m.getClipboardChanged().getData().toByteArray(),
+            m.getClipboardChanged().getMimeType(), now);
+    guestEventListeners.publish(event);
+  }
+
+  /** Sends an internal ping that proves the agent answers (readiness and keep-alive). */
+  void sendProbe(SessionHandler handler) {
+    if (handler.isOpen()) {
+      Duration probeTimeout = config.keepAliveIdle().compareTo(config.readyTimeout()) < 0
+          ? config.readyTimeout() : config.keepAliveIdle();
+      Call<AgentMessage> probe = new Call<>(Operation.PING,
+          AgentMessage.newBuilder().setPing(PingRequest.newBuilder().setSequence(++probeSequence))
+              .build(),
+          Deadline.after(probeTimeout), false, null, false, m -> m, Runnable::run);
+      probe.deadlineTimer = loop.schedule(() -> {
+        probe.deadlineTimer = null;
+        if (!probe.isDone()) {
+          abandon(probe);
+          probe.fail(AgentException.of(Code.DEADLINE_EXCEEDED, "probe"));
+        }
+      }, probeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      handler.send(probe);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void failWaiting(AgentException cause) {
+    List<Call<?>> failed = new ArrayList<>(waiting);
+    waiting.clear();
+    for (Call<?> c : failed) {
+      c.fail(cause);
+    }
+  }
+
+  private void setState(AgentState state, String detail, ConnectFailure failure) {
+    publish(new AgentStatus(vmId, state, Instant.now(), attempts, detail, failure, endpointText,
+        null, null), true);
+  }
+
+  private void publish(AgentStatus next, boolean transition) {
+    AgentStatus previous = status();
+    status = next;
+    if (transition && previous.state() != next.state()) {
+      statusSink.accept(new StatusChange(previous, status()));
+    }
+  }
+
+  private String endpointOrVm() {
+    return endpointText.isEmpty() ? (endpoints.isEmpty() ? vmId : endpoints.get(0).uri())
+        : endpointText;
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  /** Installs framing, keep-alive and a fresh session handler on every new channel. */
+  @ChannelHandler.Sharable
+  private final class SessionInitializer extends ChannelInitializer<Channel> {
+    @Override
+    protected void initChannel(Channel ch) {
+      Endpoint endpoint = ch.attr(Transports.ENDPOINT).get();
+      FrameFormat format = endpoint == null ? FrameFormat.MAGIC : endpoint.framing();
+      FrameDecoder decoder = new FrameDecoder(format);
+      SessionHandler handler = new SessionHandler(VmLink.this, decoder);
+      long idle = config.keepAliveIdle().toNanos();
+      ch.pipeline().addLast("framing", decoder)
+          .addLast("keepalive", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS))
+          .addLast("session", handler);
+      attempt = handler;
+      channels.put(handler, ch);
+    }
+  }
+}
