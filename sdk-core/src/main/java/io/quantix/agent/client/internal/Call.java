@@ -36,6 +36,8 @@ final class Call<T> {
   SessionHandler session;
   ScheduledFuture<?> deadlineTimer;
   ScheduledFuture<?> backoffTimer;
+  /** An SDK-internal probe: never retried, never counted. */
+  boolean internal;
 
   Call(Operation operation, AgentMessage request, Deadline deadline, boolean retryMayHaveRun,
       String capability, boolean successOnDisconnect, Function<AgentMessage, T> mapper,
@@ -82,6 +84,11 @@ final class Call<T> {
       return;
     }
     callbacks.execute(() -> future.completeExceptionally(failure));
+  }
+
+  /** Marks a call the caller cancelled as done and stops its timers. */
+  void cancelled() {
+    finish();
   }
 
   private boolean finish() {

@@ -234,15 +234,20 @@ public final class VmLink {
     Code code = error == null ? null : AgentException.from(error).code();
     config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
     config.metrics().inFlight(vmId, now);
-    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL) {
+    // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
+    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
+        || code == Code.DEADLINE_EXCEEDED) {
       breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-    } else if (code == Code.UNAVAILABLE || code == Code.DEADLINE_EXCEEDED) {
+    } else if (code == Code.UNAVAILABLE) {
       breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
     } else {
       breaker.releasePermission();
     }
-    if (code == Code.CANCELLED || call.future.isCancelled()) {
-      loop.execute(() -> abandon(call));
+    if (call.future.isCancelled()) {
+      loop.execute(() -> {
+        abandon(call);
+        call.cancelled();
+      });
     }
   }
 
@@ -331,7 +336,7 @@ public final class VmLink {
     if (call.isDone()) {
       return;
     }
-    boolean retry = failure.code() == Code.UNAVAILABLE && !closed
+    boolean retry = !call.internal && failure.code() == Code.UNAVAILABLE && !closed
         && call.retryAllowed(mayHaveRun) && call.attempts + 1 < config.maxAttempts();
     if (retry) {
       long backoff = retryBackoffNanos(call.attempts);
@@ -585,6 +590,7 @@ public final class VmLink {
           AgentMessage.newBuilder().setPing(PingRequest.newBuilder().setSequence(++probeSequence))
               .build(),
           Deadline.after(probeTimeout), false, null, false, m -> m, Runnable::run);
+      probe.internal = true;
       probe.deadlineTimer = loop.schedule(() -> {
         probe.deadlineTimer = null;
         if (!probe.isDone()) {
