@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class Transports {
-<<<<<<< HEAD
   /**
    * The endpoint a channel was opened for, set by {@link #connect} before the request's pipeline
    * handler is installed, so that handler can pick the endpoint's framing.
@@ -39,10 +38,8 @@ public final class Transports {
   public static final io.netty.util.AttributeKey<Endpoint> ENDPOINT =
       io.netty.util.AttributeKey.valueOf(Transports.class, "endpoint");
 
-=======
   /** How long after an attempt's deadline a transport that has not finished is cut off. */
   private static final long GUARD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
->>>>>>> transport
   private final Map<String, Transport> byScheme;
 
   private Transports(Map<String, Transport> byScheme) {
@@ -124,17 +121,13 @@ public final class Transports {
     Deadline attemptDeadline = request.deadline().share(left);
     CompletableFuture<Channel> attempt;
     try {
-<<<<<<< HEAD
-      ConnectRequest perAttempt = new ConnectRequest(request.eventLoops(),
-          request.deadline().share(left), tagged(endpoint, request.pipeline()), request.options());
+      ConnectRequest perAttempt = new ConnectRequest(request.eventLoops(), attemptDeadline,
+          tagged(endpoint, request.pipeline()), request.options());
       attempt = transportFor(endpoint).connect(endpoint, perAttempt);
-=======
-      attempt = transportFor(endpoint).connect(endpoint, request.withDeadline(attemptDeadline));
       if (attempt == null) {
         attempt = CompletableFuture.failedFuture(AgentException.of(AgentException.Code.UNAVAILABLE,
             "the transport for " + endpoint.uri() + " returned no future"));
       }
->>>>>>> transport
     } catch (RuntimeException e) {
       attempt = CompletableFuture.failedFuture(e);
     }
@@ -173,7 +166,6 @@ public final class Transports {
     });
   }
 
-<<<<<<< HEAD
   private static io.netty.channel.ChannelHandler tagged(Endpoint endpoint,
       io.netty.channel.ChannelHandler pipeline) {
     return new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
@@ -185,11 +177,6 @@ public final class Transports {
     };
   }
 
-  private static AgentException total(List<Connection.Attempt> failures, AgentException last) {
-    List<Connection.Attempt> all = new ArrayList<>(failures);
-    if (last != null) {
-      all.add(new Connection.Attempt(null, last));
-=======
   /**
    * A safety net for transports that overrun their share of the deadline: shortly after it, the
    * attempt is failed with TIMEOUT (which, per the SPI contract, makes the transport abandon it).
@@ -198,7 +185,6 @@ public final class Transports {
       Endpoint endpoint, CompletableFuture<Channel> attempt) {
     if (attempt.isDone()) {
       return CompletableFuture.completedFuture(null);
->>>>>>> transport
     }
     long delay = attemptDeadline.remaining(TimeUnit.NANOSECONDS) + GUARD_GRACE_NANOS;
     try {
