@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * channel and releases every resource <em>before</em> the future fails, so a failed attempt leaves
  * nothing open; a success hands the resources over to the channel's close future.
  *
+ * <p>The two transport modules must not depend on each other, so this class has an identical twin
+ * in {@code io.quantix.agent.transport.virtio.internal} and {@code
+ * io.quantix.agent.transport.vsock.internal}; change both together.
+ *
  * <pre>{@code
  * ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
  * attempt.onCleanup(lock::release);              // before the attempt starts
