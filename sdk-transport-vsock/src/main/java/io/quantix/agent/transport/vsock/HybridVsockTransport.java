@@ -91,7 +91,7 @@ public final class HybridVsockTransport implements Transport {
 
   private static void open(EventLoop loop, Endpoint.HybridVsock endpoint, ConnectRequest request,
       ConnectAttempt attempt) {
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       return;
     }
     boolean epoll = request.eventLoops().isEpoll();
@@ -126,7 +126,7 @@ public final class HybridVsockTransport implements Transport {
       fail(attempt, f.cause());
       return;
     }
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       channel.close();
       return;
     }

@@ -87,7 +87,7 @@ public final class VsockTransport implements Transport {
 
   private static void open(EventLoop loop, Endpoint.Vsock endpoint, ConnectRequest request,
       ConnectAttempt attempt) {
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       return;
     }
     VsockChannel channel;
@@ -117,7 +117,7 @@ public final class VsockTransport implements Transport {
       fail(attempt, endpoint, f.cause());
       return;
     }
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       channel.close();
       return;
     }

@@ -119,7 +119,7 @@ public final class HybridVsockHandshake extends ChannelInboundHandlerAdapter {
           + printable(request()) + " but got '" + answer + "'", null);
       return false;
     }
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       return false;
     }
     ctx.pipeline().addAfter(ctx.name(), null, next);
