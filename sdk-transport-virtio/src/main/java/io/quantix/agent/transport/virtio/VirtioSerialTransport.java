@@ -114,7 +114,7 @@ public final class VirtioSerialTransport implements Transport {
 
   private static void open(EventLoop loop, Path path, ConnectRequest request,
       ConnectAttempt attempt) {
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       return;
     }
     boolean epoll = request.eventLoops().isEpoll();
@@ -146,7 +146,7 @@ public final class VirtioSerialTransport implements Transport {
       fail(attempt, f.cause());
       return;
     }
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       channel.close();
       return;
     }
