@@ -1,5 +1,7 @@
 package io.quantix.agent.transport.virtio.internal;
 
+import io.quantix.agent.transport.internal.UnixSockets;
+import io.quantix.agent.transport.internal.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

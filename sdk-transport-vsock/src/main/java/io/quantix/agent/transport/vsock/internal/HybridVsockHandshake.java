@@ -1,5 +1,7 @@
 package io.quantix.agent.transport.vsock.internal;
 
+import io.quantix.agent.transport.internal.ConnectAttempt;
+import io.quantix.agent.transport.internal.Errno;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,6 @@
 package io.quantix.agent.transport.vsock.internal;
 
+import io.quantix.agent.transport.internal.ConnectAttempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

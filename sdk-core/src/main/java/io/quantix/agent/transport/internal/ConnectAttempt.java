@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.vsock.internal;
+package io.quantix.agent.transport.internal;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
