@@ -8,7 +8,8 @@ import java.time.Duration;
  * The SDK's peer, in its own JVM: the testkit's fake agent as {@code FakeAgentMain --telemetry off
  * --sandbox DIR} would start it, but keeping no received frames for inspection
  * ({@code recordLimit(0)}); the launcher keeps 10,000, which a 256 MiB upload in 1 MiB chunks
- * turns into gigabytes of heap. Arguments: {@code --socket PATH --sandbox DIR}. Prints
+ * turns into gigabytes of heap. It serves every connection (the default SDK and the SDK with direct
+ * callbacks each hold a session; only one is busy at a time). Arguments: {@code --socket PATH --sandbox DIR}. Prints
  * {@code ready}, runs until killed.
  */
 public final class FakeAgentPeer {
@@ -33,6 +34,7 @@ public final class FakeAgentPeer {
         .telemetryInterval(Duration.ZERO)
         .sandbox(sandbox)
         .recordLimit(0)
+        .singleClient(false)
         .start();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "fake-agent-stop"));
     System.out.println("listening " + agent.endpoint());

@@ -18,7 +18,10 @@ final class Report {
   static final String GRPC_DEFAULT = "gRPC default";
   static final String GRPC_TUNED = "gRPC tuned";
   static final String QEMU_GA = "qemu-ga";
-  static final List<String> COLUMNS = List.of(FLOOR, SDK, GRPC_DEFAULT, GRPC_TUNED, QEMU_GA);
+  static final String SDK_DIRECT = "SDK, direct callbacks (diag.)";
+  static final String SDK_MINIMAL = "SDK ↔ minimal peer (diag.)";
+  static final List<String> COLUMNS = List.of(FLOOR, SDK, GRPC_DEFAULT, GRPC_TUNED, QEMU_GA,
+      SDK_DIRECT, SDK_MINIMAL);
 
   /** The table's measured rows. */
   enum Row {
@@ -244,12 +247,22 @@ final class Report {
     md.append("- **SDK**: `AgentRegistry` with default settings (2 I/O threads, 2 callback "
         + "threads), one `AgentClient`, sequential `ping().join()`; pipelined: each completed "
         + "`ping()` starts the next, N outstanding on the one session. Peer: the testkit's fake "
-        + "agent in its own JVM (`FakeGuestAgent`, telemetry off, `recordLimit(0)`). Upload: `upload(byte[])` of ")
+        + "agent in its own JVM (`FakeGuestAgent`, telemetry off, `recordLimit(0)`, serving every "
+        + "connection). Upload: `upload(byte[])` of ")
         .append(mib).append(" with default options (1 MiB sequential acknowledged chunks); the "
         + "fake agent writes each chunk to a real file in its sandbox on ")
         .append("/dev/shm (tmpfs) when available. Download: `download(path, OutputStream)` into"
         + " a discarding stream, default options (1 MiB chunks, 4 pipelined), from a file in the"
         + " sandbox.\n");
+    md.append("- **SDK, direct callbacks (diag.)**: the same SDK with `callbackExecutor(Runnable::run)`"
+        + " (futures complete on the I/O thread: the SDK's counterpart of gRPC's "
+        + "`directExecutor()`), own registry, own session to the same fake agent. Its distance "
+        + "from the SDK column is the cost of handing each reply to the callback executor.\n");
+    md.append("- **SDK ↔ minimal peer (diag.)**: the default SDK against a minimal blocking Java peer "
+        + "(in the floor server's process, no Netty, no executor) that parses each ping frame and "
+        + "answers the captured pong with the ping's message id and sequence, answers to frames "
+        + "read together in one write. Its distance from the SDK column is the fake agent's "
+        + "share; its distance from the floor is the SDK's own.\n");
     md.append("- **gRPC-java** ").append(grpcVersion()).append(": unary call over a Unix "
         + "domain socket, Netty epoll (`NettyServerBuilder`/`NettyChannelBuilder` with "
         + "`DomainSocketAddress`, `EpollServerDomainSocketChannel`/`EpollDomainSocketChannel`, "
@@ -261,9 +274,13 @@ final class Report {
     md.append("- **qemu-ga**: ").append(qemuGa.isEmpty() ? "not measured" : qemuGa)
         .append("; `{\"execute\":\"guest-ping\"}` written, the reply line read, one at a "
         + "time.\n");
-    md.append("- Schedule: warm-up ").append(seconds(settings.warmupNanos()))
-        .append(" per Java subject (ping and pipelined slices alternating, until its JIT has "
-        + "settled: see the warm-up trace), then per iteration ")
+    md.append("- Schedule: each subject is warmed up in slices of ")
+        .append(TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos()))
+        .append(" ms (half sequential pings, half 64 in flight) until its JIT has settled: ping "
+        + "p50 and throughput each within ").append(SideBySide.SETTLED)
+        .append("× over the last three slices, ").append(settings.minWarmupSlices()).append(" to ")
+        .append(settings.maxWarmupSlices()).append(" slices (see the warm-up trace); then per "
+        + "iteration ")
         .append(TimeUnit.NANOSECONDS.toMillis(settings.pingNanos()))
         .append(" ms of sequential pings (p50/p99 over every round trip) and ")
         .append(TimeUnit.NANOSECONDS.toMillis(settings.pipelineNanos()))
@@ -279,7 +296,7 @@ final class Report {
       md.append("- ").append(n).append('\n');
     }
     if (!warmups.isEmpty()) {
-      md.append("\n## Warm-up trace (ping p50 in µs per warm-up slice)\n\n");
+      md.append("\n## Warm-up trace (per slice)\n\n");
       for (String w : warmups) {
         md.append("- ").append(w).append('\n');
       }
@@ -331,10 +348,6 @@ final class Report {
       return String.format(Locale.ROOT, "%.1f", v);
     }
     return String.format(Locale.ROOT, "%.2f", v);
-  }
-
-  private static String seconds(long nanos) {
-    return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 
   private static String duration(long nanos) {

@@ -13,25 +13,37 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The SDK with its default settings: one registry, one client, one session to the fake agent. */
+/**
+ * The SDK: one registry with default settings (or with direct callbacks), one client, one session.
+ */
 final class SdkSubject implements Subject {
   static final String VM = "bench-vm";
 
+  private final String name;
   private final AgentRegistry registry;
   private final AgentClient client;
 
-  SdkSubject(Path agentSocket) {
-    this.registry = AgentRegistry.builder()
+  /**
+   * A registry of its own (own event loops and callback threads).
+   *
+   * @param directCallbacks complete futures on the I/O thread ({@code callbackExecutor(Runnable::run)})
+   */
+  SdkSubject(String name, Path agentSocket, boolean directCallbacks) {
+    this.name = name;
+    AgentRegistry.Builder b = AgentRegistry.builder()
         .resolver(EndpointResolver.explicit(Map.of(VM,
-            List.of(Endpoint.parse("unix:" + agentSocket.toAbsolutePath())))))
-        .build();
+            List.of(Endpoint.parse("unix:" + agentSocket.toAbsolutePath())))));
+    if (directCallbacks) {
+      b.callbackExecutor(Runnable::run);
+    }
+    this.registry = b.build();
     this.client = registry.client(VM);
     client.ping().join();
   }
 
   @Override
   public String name() {
-    return "SDK";
+    return name;
   }
 
   @Override

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The command line, and the schedule it implies. */
-record Settings(boolean quick, int iterations, long warmupNanos, long sliceNanos, long pingNanos,
-    long pipelineNanos, long transferBytes, boolean jmh, boolean qemuGa, Path out) {
+record Settings(boolean quick, int iterations, int minWarmupSlices, int maxWarmupSlices,
+    long sliceNanos, long pingNanos, long pipelineNanos, long transferBytes, boolean jmh,
+    boolean qemuGa, Path out) {
 
   static final String USAGE = String.join("\n",
       "usage: java -cp benchmarks/target/benchmarks.jar "
@@ -57,11 +58,11 @@ record Settings(boolean quick, int iterations, long warmupNanos, long sliceNanos
           : Path.of("results");
     }
     if (quick) {
-      return new Settings(true, iterations == null ? 2 : iterations, ms(600), ms(300), ms(200),
+      return new Settings(true, iterations == null ? 2 : iterations, 2, 2, ms(300), ms(200),
           ms(200), 8L << 20, false, qemuGa, out);
     }
-    return new Settings(false, iterations == null ? 5 : iterations, ms(12_000), ms(1_000),
-        ms(1_500), ms(1_500), 256L << 20, jmh, qemuGa, out);
+    return new Settings(false, iterations == null ? 5 : iterations, 6, 15, ms(1_000), ms(1_000),
+        ms(1_000), 256L << 20, jmh, qemuGa, out);
   }
 
   private static long ms(long millis) {

@@ -129,9 +129,10 @@ public final class SideBySide {
       Path echo = work.resolve("floor-echo.sock");
       Path sink = work.resolve("floor-sink.sock");
       Path source = work.resolve("floor-source.sock");
+      Path minimal = work.resolve("minimal-agent.sock");
       Peer floorServer = Peer.startJava("floor", FloorServer.class, List.of("--echo",
-          echo.toString(), "--reply", pongHex, "--sink", sink.toString(), "--source",
-          source.toString()), logs);
+          echo.toString(), "--reply", pongHex, "--respond", minimal.toString(), "--pong",
+          pongPayloadHex, "--sink", sink.toString(), "--source", source.toString()), logs);
       open.add(floorServer);
       Path grpcDefaultSocket = work.resolve("grpc-default.sock");
       Path grpcTunedSocket = work.resolve("grpc-tuned.sock");
@@ -148,13 +149,18 @@ public final class SideBySide {
       FloorClient floor = new FloorClient(echo, sink, source, frames.pingFrame(),
           DEPTHS[DEPTHS.length - 1]);
       open.add(floor);
-      SdkSubject sdk = new SdkSubject(agentSocket);
+      SdkSubject sdk = new SdkSubject(Report.SDK, agentSocket, false);
       open.add(sdk);
+      SdkSubject sdkDirect = new SdkSubject(Report.SDK_DIRECT, agentSocket, true);
+      open.add(sdkDirect);
+      SdkSubject sdkMinimal = new SdkSubject(Report.SDK_MINIMAL, minimal, false);
+      open.add(sdkMinimal);
       GrpcEcho grpcD = new GrpcEcho(Report.GRPC_DEFAULT, grpcDefaultSocket, false, frames.ping());
       open.add(grpcD);
       GrpcEcho grpcT = new GrpcEcho(Report.GRPC_TUNED, grpcTunedSocket, true, frames.ping());
       open.add(grpcT);
-      List<Subject> subjects = new ArrayList<>(List.of(floor, sdk, grpcD, grpcT));
+      List<Subject> subjects = new ArrayList<>(List.of(floor, sdk, sdkDirect, sdkMinimal, grpcD,
+          grpcT));
       startQemuGa(work).ifPresent(ga -> {
         open.add(ga);
         subjects.add(ga);
@@ -179,7 +185,7 @@ public final class SideBySide {
   private FrameCapture.PingPong capture(Path work, Path agentSocket) throws Exception {
     Path relay = work.resolve("capture.sock");
     FrameCapture capture = new FrameCapture(relay, agentSocket);
-    try (SdkSubject sdk = new SdkSubject(relay)) {
+    try (SdkSubject sdk = new SdkSubject("capture", relay, false)) {
       for (int i = 0; i < 10; i++) {
         sdk.roundTrip();
       }
@@ -217,23 +223,61 @@ public final class SideBySide {
 
   // ------------------------------------------------------------------ measurements
 
+  /**
+   * Warms each subject up in slices of half sequential pings, half 64 in flight, until its ping
+   * p50 and its throughput each vary by at most {@value #SETTLED} over the last three slices
+   * (between the settings' minimum and maximum number of slices).
+   */
   private void warmUp(List<Subject> subjects) throws Exception {
-    int slices = (int) Math.max(1, settings.warmupNanos() / settings.sliceNanos());
     for (Subject s : subjects) {
-      int n = s.pipelines() ? slices : Math.max(1, slices / 4);
-      say("warming up " + s.name() + " (" + n * TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos())
-          + " ms)");
-      StringBuilder trace = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        long half = s.pipelines() ? settings.sliceNanos() / 2 : settings.sliceNanos();
-        double[] p = pingPercentiles(s, half);
+      say("warming up " + s.name());
+      List<Double> p50s = new ArrayList<>();
+      List<Double> rates = new ArrayList<>();
+      int slices = 0;
+      boolean settled = false;
+      while (slices < settings.maxWarmupSlices()
+          && (slices < settings.minWarmupSlices() || !settled)) {
+        long ping = s.pipelines() ? settings.sliceNanos() / 2 : settings.sliceNanos();
+        p50s.add(pingPercentiles(s, ping)[0]);
         if (s.pipelines()) {
-          s.pipelined(DEPTHS[i % DEPTHS.length], settings.sliceNanos() / 2);
+          rates.add(s.pipelined(DEPTHS[DEPTHS.length - 1], settings.sliceNanos() / 2) / 1e3);
         }
-        trace.append(i == 0 ? "" : ", ").append(Report.number(p[0]));
+        slices++;
+        settled = settled(p50s) && (rates.isEmpty() || settled(rates));
+        if (!s.pipelines() && slices >= 3) {
+          break;
+        }
       }
-      warmupNotes.add(s.name() + ": " + trace);
+      StringBuilder trace = new StringBuilder(s.name()).append(": ").append(slices)
+          .append(" slices of ").append(TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos()))
+          .append(" ms, ").append(settings.minWarmupSlices() == settings.maxWarmupSlices()
+              ? "fixed" : settled ? "settled" : "**not settled**").append("; ping p50 µs ")
+          .append(join(p50s));
+      if (!rates.isEmpty()) {
+        trace.append("; k calls/s at 64 in flight ").append(join(rates));
+      }
+      warmupNotes.add(trace.toString());
     }
+  }
+
+  static final double SETTLED = 1.2;
+
+  private static boolean settled(List<Double> values) {
+    if (values.size() < 3) {
+      return false;
+    }
+    List<Double> last = values.subList(values.size() - 3, values.size());
+    double min = last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double max = last.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return min > 0 && max / min <= SETTLED;
+  }
+
+  private static String join(List<Double> values) {
+    StringBuilder b = new StringBuilder();
+    for (double v : values) {
+      b.append(b.length() == 0 ? "" : ", ").append(Report.number(v));
+    }
+    return b.toString();
   }
 
   private void pings(List<Subject> subjects) throws Exception {
