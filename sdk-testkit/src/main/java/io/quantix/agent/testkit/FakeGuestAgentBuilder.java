@@ -1,0 +1,246 @@
+package io.quantix.agent.testkit;
+
+import io.quantix.agent.testkit.internal.AgentSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Configures a {@link FakeGuestAgent}; every default is the real agent's (version 0.1.27, 25
+ * capabilities, telemetry every 5 s, one host at a time, about 10 KiB of stale port buffer).
+ *
+ * <pre>{@code
+ * FakeGuestAgent agent = FakeGuestAgent.builder()
+ *     .socketPath(dir.resolve("vm-1.agent.sock"))
+ *     .telemetryInterval(Duration.ofMillis(200))
+ *     .hostname("web-1")
+ *     .seed(42)
+ *     .build()
+ *     .start();
+ * }</pre>
+ */
+public final class FakeGuestAgentBuilder {
+  /** The agent version the fake reports. */
+  public static final String DEFAULT_VERSION = "0.1.27";
+  /** The agent's telemetry period. */
+  public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(5);
+  /** The capabilities a Linux agent 0.1.27 announces in AgentReady. */
+  public static final List<String> DEFAULT_CAPABILITIES = List.of("telemetry", "execute", "file_read",
+      "file_write", "file_list", "file_delete", "file_stat", "directory_create", "shutdown", "reboot",
+      "reset_password", "configure_network", "quiesce", "thaw", "sync_time", "display_resize", "clipboard",
+      "process_list", "process_kill", "service_list", "service_control", "hardware_info", "software_list",
+      "self_update", "user_context_exec");
+  /** About what a virtio-serial port keeps while no host is connected. */
+  public static final int DEFAULT_STALE_BUFFER_BYTES = 10 * 1024;
+  /** The agent's vsock port. */
+  public static final int DEFAULT_HYBRID_VSOCK_PORT = 9443;
+  /** Unanswered requests per connection before the fake stops reading from that host. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /** Worker threads for handlers, commands and file I/O (created on demand, idle ones end). */
+  public static final int DEFAULT_WORKER_THREADS = 16;
+  /** Received frames kept for {@link FakeGuestAgent#takeRequest}. */
+  public static final int DEFAULT_RECORD_LIMIT = 10_000;
+
+  private Path socketPath;
+  private Duration telemetryInterval = DEFAULT_TELEMETRY_INTERVAL;
+  private boolean telemetryWhileDisconnected = true;
+  private Path sandbox;
+  private String version = DEFAULT_VERSION;
+  private String hostname = "fake-guest";
+  private String osName = "Ubuntu";
+  private String osVersion = "22.04";
+  private String kernelVersion = "5.15.0-91-generic";
+  private String architecture = "x86_64";
+  private List<String> ipAddresses = List.of("192.168.122.50", "fe80::5054:ff:fe12:3456");
+  private List<String> capabilities = DEFAULT_CAPABILITIES;
+  private boolean singleClient = true;
+  private long seed = ThreadLocalRandom.current().nextLong();
+  private int reverseBatch;
+  private boolean oldBuildReads;
+  private int staleBufferBytes = DEFAULT_STALE_BUFFER_BYTES;
+  private boolean staleWholeFrames;
+  private int hybridVsockPort;
+  private boolean shutdownReplies;
+  private boolean localShell = true;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private int recordLimit = DEFAULT_RECORD_LIMIT;
+  private int workerThreads = DEFAULT_WORKER_THREADS;
+  private boolean preferNative = true;
+
+  FakeGuestAgentBuilder() {}
+
+  /** Where to listen (a leftover socket file there is replaced); default a fresh temporary path. */
+  public FakeGuestAgentBuilder socketPath(Path path) {
+    this.socketPath = Objects.requireNonNull(path);
+    return this;
+  }
+
+  /** Telemetry period; {@link Duration#ZERO} turns telemetry off. */
+  public FakeGuestAgentBuilder telemetryInterval(Duration interval) {
+    this.telemetryInterval = Objects.requireNonNull(interval);
+    return this;
+  }
+
+  /** Keep pushing telemetry into the stale buffer while no host is connected (default true). */
+  public FakeGuestAgentBuilder telemetryWhileDisconnected(boolean on) {
+    this.telemetryWhileDisconnected = on;
+    return this;
+  }
+
+  /** The guest filesystem root for file requests; default a temporary directory removed on close. */
+  public FakeGuestAgentBuilder sandbox(Path directory) {
+    this.sandbox = Objects.requireNonNull(directory);
+    return this;
+  }
+
+  /** The agent version reported in AgentReady, pong and capabilities. */
+  public FakeGuestAgentBuilder version(String version) {
+    this.version = Objects.requireNonNull(version);
+    return this;
+  }
+
+  /** The guest host name. */
+  public FakeGuestAgentBuilder hostname(String hostname) {
+    this.hostname = Objects.requireNonNull(hostname);
+    return this;
+  }
+
+  /** The guest OS name. */
+  public FakeGuestAgentBuilder osName(String osName) {
+    this.osName = Objects.requireNonNull(osName);
+    return this;
+  }
+
+  /** The guest OS version. */
+  public FakeGuestAgentBuilder osVersion(String osVersion) {
+    this.osVersion = Objects.requireNonNull(osVersion);
+    return this;
+  }
+
+  /** The guest kernel version. */
+  public FakeGuestAgentBuilder kernelVersion(String kernelVersion) {
+    this.kernelVersion = Objects.requireNonNull(kernelVersion);
+    return this;
+  }
+
+  /** The guest architecture. */
+  public FakeGuestAgentBuilder architecture(String architecture) {
+    this.architecture = Objects.requireNonNull(architecture);
+    return this;
+  }
+
+  /** The addresses reported in AgentReady. */
+  public FakeGuestAgentBuilder ipAddresses(String... addresses) {
+    this.ipAddresses = List.of(addresses);
+    return this;
+  }
+
+  /** The capabilities reported in AgentReady (GetCapabilities omits the platform extras). */
+  public FakeGuestAgentBuilder capabilities(List<String> capabilities) {
+    this.capabilities = List.copyOf(capabilities);
+    return this;
+  }
+
+  /** One host at a time like QEMU's chardev (default), or serve every connection. */
+  public FakeGuestAgentBuilder singleClient(boolean singleClient) {
+    this.singleClient = singleClient;
+    return this;
+  }
+
+  /** The seed of every random choice; default random (see {@link FakeGuestAgent#seed()}). */
+  public FakeGuestAgentBuilder seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /**
+   * Forces out-of-order replies: hold replies until {@code batchSize} are ready (or 250 ms passed)
+   * and send them newest request first; 0 turns it off.
+   */
+  public FakeGuestAgentBuilder reverseOrder(int batchSize) {
+    this.reverseBatch = batchSize;
+    return this;
+  }
+
+  /** Mimic an agent built on old tokio: a file read returns at most 16 KiB, flagged eof. */
+  public FakeGuestAgentBuilder oldBuildReads(boolean on) {
+    this.oldBuildReads = on;
+    return this;
+  }
+
+  /** Bytes kept for the next host while none is connected (0: nothing is kept). */
+  public FakeGuestAgentBuilder staleBufferBytes(int bytes) {
+    this.staleBufferBytes = bytes;
+    return this;
+  }
+
+  /** Drop a frame that no longer fits the stale buffer, instead of cutting it like a port. */
+  public FakeGuestAgentBuilder staleWholeFrames(boolean on) {
+    this.staleWholeFrames = on;
+    return this;
+  }
+
+  /**
+   * Serve Firecracker hybrid vsock: expect {@code CONNECT <port>\n} first, answer {@code OK <n>\n}
+   * for this port (no stale buffer in this mode); {@code 0} turns it off.
+   */
+  public FakeGuestAgentBuilder hybridVsock(int agentPort) {
+    this.hybridVsockPort = agentPort;
+    return this;
+  }
+
+  /** Answer shutdown with accepted=true and keep the session, instead of powering off silently. */
+  public FakeGuestAgentBuilder shutdownReplies(boolean on) {
+    this.shutdownReplies = on;
+    return this;
+  }
+
+  /** Run unscripted commands through the local {@code sh} (default), or answer them exit 127. */
+  public FakeGuestAgentBuilder localShell(boolean on) {
+    this.localShell = on;
+    return this;
+  }
+
+  /** Unanswered requests per connection before reading from that host pauses. */
+  public FakeGuestAgentBuilder maxInFlight(int requests) {
+    this.maxInFlight = requests;
+    return this;
+  }
+
+  /** Received frames kept for {@link FakeGuestAgent#takeRequest} (oldest dropped); 0 keeps none. */
+  public FakeGuestAgentBuilder recordLimit(int frames) {
+    this.recordLimit = frames;
+    return this;
+  }
+
+  /** Worker threads of a stand-alone agent. */
+  public FakeGuestAgentBuilder workerThreads(int threads) {
+    this.workerThreads = threads;
+    return this;
+  }
+
+  /** Use Netty epoll when available (default), or force the NIO domain-socket transport. */
+  public FakeGuestAgentBuilder nativeTransport(boolean prefer) {
+    this.preferNative = prefer;
+    return this;
+  }
+
+  /** An agent with this configuration, not yet listening: call {@link FakeGuestAgent#start()}. */
+  public FakeGuestAgent build() {
+    return new FakeGuestAgent(settings(), null, socketPath == null ? "fake-agent" : socketPath.getFileName().toString());
+  }
+
+  /** Shorthand for {@code build().start()}. */
+  public FakeGuestAgent start() {
+    return build().start();
+  }
+
+  AgentSettings settings() {
+    return new AgentSettings(socketPath, telemetryInterval, telemetryWhileDisconnected, sandbox, version,
+        hostname, osName, osVersion, kernelVersion, architecture, ipAddresses, capabilities, singleClient, seed,
+        reverseBatch, oldBuildReads, staleBufferBytes, staleWholeFrames, hybridVsockPort, shutdownReplies,
+        localShell, maxInFlight, recordLimit, workerThreads, preferNative);
+  }
+}

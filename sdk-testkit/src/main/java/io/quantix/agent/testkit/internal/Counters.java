@@ -1,0 +1,20 @@
+package io.quantix.agent.testkit.internal;
+
+import io.quantix.agent.testkit.FakeAgentCounters;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Traffic counters of one fake agent, updated from its event loops. Not API. */
+public final class Counters {
+  final AtomicLong connectionsAccepted = new AtomicLong();
+  final AtomicLong framesReceived = new AtomicLong();
+  final AtomicLong bytesReceived = new AtomicLong();
+  final AtomicLong framesSent = new AtomicLong();
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong framesDropped = new AtomicLong();
+
+  /** A snapshot, with the given number of open connections. */
+  public FakeAgentCounters snapshot(int openConnections) {
+    return new FakeAgentCounters(connectionsAccepted.get(), openConnections, framesReceived.get(),
+        bytesReceived.get(), framesSent.get(), bytesSent.get(), framesDropped.get());
+  }
+}

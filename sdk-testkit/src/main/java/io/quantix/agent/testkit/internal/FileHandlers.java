@@ -1,0 +1,212 @@
+package io.quantix.agent.testkit.internal;
+
+import com.google.protobuf.ByteString;
+import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.CreateDirectoryRequest;
+import io.quantix.agent.proto.CreateDirectoryResponse;
+import io.quantix.agent.proto.DirectoryEntry;
+import io.quantix.agent.proto.FileDeleteRequest;
+import io.quantix.agent.proto.FileDeleteResponse;
+import io.quantix.agent.proto.FileReadRequest;
+import io.quantix.agent.proto.FileReadResponse;
+import io.quantix.agent.proto.FileStatResponse;
+import io.quantix.agent.proto.FileWriteRequest;
+import io.quantix.agent.proto.FileWriteResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * File read, write, stat, mkdir and delete inside the sandbox, with the agent's semantics (wire
+ * document §3.4): one request per chunk; chunk 0 at offset 0 truncates; a read is one read() call
+ * whose short result sets eof. Runs on the worker executor. Not API.
+ */
+final class FileHandlers {
+  /** The agent's max_chunk_size, used when a read asks for chunk_size 0. */
+  static final int DEFAULT_CHUNK = 64 * 1024;
+  /** tokio 1.48 returns at most 2 MiB from one File::read. */
+  static final int MAX_SINGLE_READ = 2 * 1024 * 1024;
+  /** Agents built on tokio 1.24 return at most 16 KiB from one read. */
+  static final int OLD_BUILD_SINGLE_READ = 16 * 1024;
+
+  private FileHandlers() {}
+
+  static AgentMessage write(AgentCore core, AgentMessage request) {
+    FileWriteRequest r = request.getFileWrite();
+    FileWriteResponse.Builder response = FileWriteResponse.newBuilder().setChunkNumber(r.getChunkNumber());
+    try {
+      Path path = core.sandbox().resolve(r.getPath());
+      if (r.getCreateParents() && path.getParent() != null) {
+        Files.createDirectories(path.getParent());
+      }
+      Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      boolean seek = false;
+      if (r.getAppend()) {
+        options.add(StandardOpenOption.APPEND);
+      } else if (r.getOffset() > 0 || r.getChunkNumber() > 0) {
+        seek = true;
+      } else {
+        options.add(StandardOpenOption.TRUNCATE_EXISTING);
+      }
+      try (FileChannel file = FileChannel.open(path, options)) {
+        if (seek) {
+          file.position(r.getOffset());
+        }
+        ByteBuffer data = r.getData().asReadOnlyByteBuffer();
+        while (data.hasRemaining()) {
+          file.write(data);
+        }
+      }
+      if (r.getMode() > 0) {
+        chmod(path, r.getMode());
+      }
+      response.setSuccess(true).setBytesWritten(r.getData().size());
+    } catch (GuestError e) {
+      response.setError(e.getMessage());
+    } catch (IOException e) {
+      response.setError("Failed to write file: " + Sandbox.describe(e));
+    }
+    return Messages.replyTo(request).setFileWriteResponse(response).build();
+  }
+
+  static AgentMessage read(AgentCore core, AgentMessage request) {
+    FileReadRequest r = request.getFileRead();
+    FileReadResponse.Builder response = FileReadResponse.newBuilder().setOffset(r.getOffset());
+    try {
+      Path path = core.sandbox().resolve(r.getPath());
+      Map<String, Object> attrs = Files.readAttributes(path, "unix:*");
+      if (Boolean.TRUE.equals(attrs.get("isDirectory"))) {
+        throw new GuestError("Failed to read file: Is a directory (os error 21)");
+      }
+      long size = (Long) attrs.get("size");
+      long chunk = r.getChunkSize() == 0 ? DEFAULT_CHUNK : Integer.toUnsignedLong(r.getChunkSize());
+      long wanted = r.getLength() > 0 ? Math.min(r.getLength(), chunk) : chunk;
+      int singleRead = core.settings.oldBuildReads() ? OLD_BUILD_SINGLE_READ : MAX_SINGLE_READ;
+      long remaining = Math.max(0, size - r.getOffset());
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead), remaining));
+      int n = 0;
+      if (buffer.hasRemaining()) {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+          n = Math.max(0, file.read(buffer, r.getOffset()));
+        }
+      }
+      buffer.flip();
+      response.setSuccess(true)
+          .setData(ByteString.copyFrom(buffer))
+          .setEof(n < wanted || r.getOffset() + n >= size)
+          .setTotalSize(size)
+          .setMode((Integer) attrs.get("mode"))
+          .setModifiedAt(Messages.timestamp(((FileTime) attrs.get("lastModifiedTime")).toInstant()));
+    } catch (GuestError e) {
+      response.setError(e.getMessage());
+    } catch (IOException e) {
+      response.setError("Failed to open file: " + Sandbox.describe(e));
+    }
+    return Messages.replyTo(request).setFileReadResponse(response).build();
+  }
+
+  static AgentMessage stat(AgentCore core, AgentMessage request) {
+    String guestPath = request.getFileStat().getPath();
+    FileStatResponse.Builder response = FileStatResponse.newBuilder();
+    try {
+      Path path = core.sandbox().resolve(guestPath);
+      response.setSuccess(true).setEntry(entry(path, guestPath));
+    } catch (GuestError e) {
+      response.setError(e.getMessage());
+    } catch (IOException e) {
+      response.setError("Failed to stat: " + Sandbox.describe(e));
+    }
+    return Messages.replyTo(request).setFileStatResponse(response).build();
+  }
+
+  static AgentMessage createDirectory(AgentCore core, AgentMessage request) {
+    CreateDirectoryRequest r = request.getCreateDirectory();
+    CreateDirectoryResponse.Builder response = CreateDirectoryResponse.newBuilder();
+    try {
+      Path path = core.sandbox().resolve(r.getPath());
+      if (r.getCreateParents()) {
+        Files.createDirectories(path);
+      } else {
+        Files.createDirectory(path);
+      }
+      if (r.getMode() > 0) {
+        chmod(path, r.getMode());
+      }
+      response.setSuccess(true);
+    } catch (GuestError e) {
+      response.setError(e.getMessage());
+    } catch (IOException e) {
+      response.setError("Failed to create directory: " + Sandbox.describe(e));
+    }
+    return Messages.replyTo(request).setCreateDirectoryResponse(response).build();
+  }
+
+  static AgentMessage delete(AgentCore core, AgentMessage request) {
+    FileDeleteRequest r = request.getFileDelete();
+    FileDeleteResponse.Builder response = FileDeleteResponse.newBuilder();
+    try {
+      Path path = core.sandbox().resolve(r.getPath());
+      if (path.equals(core.sandbox().root())) {
+        throw new GuestError("Refusing to delete /");
+      }
+      if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && r.getRecursive()) {
+        Sandbox.deleteTree(path);
+      } else {
+        Files.delete(path);
+      }
+      response.setSuccess(true);
+    } catch (GuestError e) {
+      response.setError(e.getMessage());
+    } catch (IOException e) {
+      response.setError("Failed to delete: " + Sandbox.describe(e));
+    }
+    return Messages.replyTo(request).setFileDeleteResponse(response).build();
+  }
+
+  /** A directory entry as the agent builds it: lstat data, st_mode with type bits, names of owners. */
+  static DirectoryEntry entry(Path path, String guestPath) throws IOException {
+    Map<String, Object> attrs = Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
+    boolean symlink = Boolean.TRUE.equals(attrs.get("isSymbolicLink"));
+    Path name = path.getFileName();
+    DirectoryEntry.Builder entry = DirectoryEntry.newBuilder()
+        .setName(guestPath.equals("/") || name == null ? "/" : name.toString())
+        .setPath(guestPath)
+        .setIsDirectory(Boolean.TRUE.equals(attrs.get("isDirectory")))
+        .setIsSymlink(symlink)
+        .setSizeBytes((Long) attrs.get("size"))
+        .setMode((Integer) attrs.get("mode"))
+        .setModifiedAt(Messages.timestamp(((FileTime) attrs.get("lastModifiedTime")).toInstant()))
+        .setCreatedAt(Messages.timestamp(((FileTime) attrs.get("creationTime")).toInstant()))
+        .setOwner(String.valueOf(attrs.get("owner")))
+        .setGroup(String.valueOf(attrs.get("group")));
+    if (symlink) {
+      entry.setSymlinkTarget(Files.readSymbolicLink(path).toString());
+    }
+    return entry.build();
+  }
+
+  /** Applies permission bits (the low 12 bits of {@code mode}). */
+  static void chmod(Path path, int mode) throws IOException {
+    try {
+      Files.setAttribute(path, "unix:mode", mode & 07777);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+      PosixFilePermission[] order = PosixFilePermission.values();
+      for (int bit = 0; bit < 9; bit++) {
+        if ((mode & (1 << (8 - bit))) != 0) {
+          permissions.add(order[bit]);
+        }
+      }
+      Files.setPosixFilePermissions(path, permissions);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package io.quantix.agent.testkit.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quantix.agent.framing.FrameOutcome;
+import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.testkit.Fault;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One served host connection: sends stale bytes and AgentReady first, then telemetry; hands each
+ * request to its handler (off the event loop) and sends replies as they complete, through the
+ * fault player. Reading pauses while too many requests are unanswered, while the host does not
+ * drain its replies, or during a stall fault. Confined to the connection's event loop. Not API.
+ */
+final class Session extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+  /** A reverse-order batch that does not fill up is sent anyway after this long. */
+  static final Duration BATCH_WINDOW = Duration.ofMillis(250);
+
+  private final AgentCore core;
+  private final Channel channel;
+  private final long number;
+  private final FrameWriter writer;
+  private boolean handshaking;
+  private boolean started;
+  private boolean stalled;
+  private int inFlight;
+  private int epoch;
+  private ScheduledFuture<?> telemetry;
+  private List<Pending> batch;
+  private ScheduledFuture<?> batchTimer;
+
+  /** A reply ready to go out. */
+  record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault) {}
+
+  Session(AgentCore core, Channel channel, long number) {
+    this.core = core;
+    this.channel = channel;
+    this.number = number;
+    this.writer = new FrameWriter(channel, core.counters);
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  FrameWriter writer() {
+    return writer;
+  }
+
+  AgentCore core() {
+    return core;
+  }
+
+  long number() {
+    return number;
+  }
+
+  /** Runs {@code task} on this connection's event loop (dropped if the loop is gone). */
+  void execute(Runnable task) {
+    if (channel.eventLoop().inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException shuttingDown) {
+      log.debug("fake agent {} is shutting down; task dropped", core.label());
+    }
+  }
+
+  /** Reads a hybrid-vsock CONNECT line before the session starts. */
+  void awaitHandshake() {
+    handshaking = true;
+    updateReadGate();
+  }
+
+  /** Starts the session: {@code prefix} (hybrid OK line), stale bytes and AgentReady in one write. */
+  void start(ByteBuf prefix) {
+    handshaking = false;
+    started = true;
+    ByteBuf first = channel.alloc().buffer();
+    if (prefix != null) {
+      first.writeBytes(prefix);
+      prefix.release();
+    }
+    ByteBuf stale = core.server.drainStale(channel.alloc());
+    if (stale != null) {
+      first.writeBytes(stale);
+      stale.release();
+    }
+    ByteBuf ready = FrameWriter.encode(channel, core.agentReady());
+    first.writeBytes(ready);
+    ready.release();
+    writer.raw(first, 1);
+    Duration interval = core.settings.telemetryInterval();
+    if (!interval.isZero()) {
+      sendTelemetry();
+      long nanos = interval.toNanos();
+      telemetry = channel.eventLoop().scheduleAtFixedRate(this::sendTelemetry, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+    updateReadGate();
+  }
+
+  /** Writes an unsolicited message (event, AgentReady) if the session has started. */
+  void send(AgentMessage message) {
+    execute(() -> {
+      if (started && channel.isActive()) {
+        writer.frame(message);
+      }
+    });
+  }
+
+  /** Writes raw bytes if the session has started, else releases them. */
+  void sendRaw(ByteBuf bytes, int frames) {
+    execute(() -> {
+      if (started && channel.isActive()) {
+        writer.raw(bytes, frames);
+      } else {
+        bytes.release();
+      }
+    });
+  }
+
+  /** A guest reset: every reply still in flight is lost, then AgentReady. */
+  void reset() {
+    execute(() -> {
+      epoch++;
+      send(core.agentReady());
+    });
+  }
+
+  /** Loses the replies in flight, from any thread (the guest is going down). */
+  void loseInFlight() {
+    execute(() -> epoch++);
+  }
+
+  /** Loses the replies in flight (guest reset fault); on the event loop. */
+  void bumpEpoch() {
+    epoch++;
+  }
+
+  void stall(boolean on) {
+    stalled = on;
+    updateReadGate();
+  }
+
+  private void sendTelemetry() {
+    if (!channel.isWritable()) {
+      log.debug("fake agent {}: host not reading, telemetry tick skipped", core.label());
+      return;
+    }
+    writer.frame(core.telemetry());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    AgentMessage request = (AgentMessage) msg;
+    core.counters.framesReceived.incrementAndGet();
+    Script.Decision decision = core.script.receive(request, number);
+    if (!Messages.isRequest(request.getPayloadCase())) {
+      return;
+    }
+    inFlight++;
+    updateReadGate();
+    int requestEpoch = epoch;
+    CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
+    replies.whenComplete((messages, error) -> execute(() ->
+        ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
+            decision.fault()), requestEpoch)));
+  }
+
+  private void ready(Pending pending, int requestEpoch) {
+    inFlight--;
+    updateReadGate();
+    if (requestEpoch != epoch) {
+      log.debug("fake agent {}: reply to {} lost in a guest reset", core.label(), pending.request().getMessageId());
+      return;
+    }
+    if (!channel.isActive()) {
+      core.server.orphan(pending.replies());
+      return;
+    }
+    int batchSize = core.settings.reverseBatch();
+    if (batchSize == 0) {
+      deliver(pending);
+      return;
+    }
+    if (batch == null) {
+      batch = new ArrayList<>(batchSize);
+    }
+    batch.add(pending);
+    if (batch.size() >= batchSize) {
+      flushBatch();
+    } else if (batchTimer == null) {
+      batchTimer = channel.eventLoop().schedule(this::flushBatch, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void flushBatch() {
+    if (batchTimer != null) {
+      batchTimer.cancel(false);
+      batchTimer = null;
+    }
+    List<Pending> out = batch;
+    batch = null;
+    if (out != null) {
+      out.sort(Comparator.comparingLong(Pending::sequence).reversed());
+      out.forEach(this::deliver);
+    }
+  }
+
+  private void deliver(Pending pending) {
+    new FaultPlayer(this, pending).play();
+  }
+
+  /** Replies that can no longer go out on this connection go to the guest's port instead. */
+  void orphan(List<AgentMessage> replies) {
+    core.server.orphan(replies);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof FrameOutcome.FrameDropped) {
+      core.counters.framesDropped.incrementAndGet();
+    } else if (evt instanceof FrameOutcome.ResyncFailed) {
+      log.debug("fake agent {}: no frame magic in 64 KiB from the host; closing like the agent", core.label());
+      ctx.close();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    updateReadGate();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (telemetry != null) {
+      telemetry.cancel(false);
+    }
+    if (batchTimer != null) {
+      batchTimer.cancel(false);
+    }
+    if (batch != null) {
+      batch.forEach(pending -> orphan(pending.replies()));
+      batch = null;
+    }
+    writer.dispose();
+    core.server.sessionClosed(this);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("fake agent {}: connection {} failed", core.label(), number, cause);
+    ctx.close();
+  }
+
+  private void updateReadGate() {
+    boolean read = (started || handshaking) && !stalled && inFlight < core.settings.maxInFlight()
+        && channel.isWritable();
+    if (channel.config().isAutoRead() != read) {
+      channel.config().setAutoRead(read);
+    }
+  }
+}
