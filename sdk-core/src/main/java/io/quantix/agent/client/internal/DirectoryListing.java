@@ -72,7 +72,14 @@ final class DirectoryListing {
 
   /** Sends the next page request; completes with the entries not seen before. */
   private CompletableFuture<List<FileEntry>> fetch(Deadline deadline) {
-    int max = pager.nextMaxEntries();
+    int max;
+    synchronized (pager) {
+      try {
+        max = pager.nextMaxEntries();
+      } catch (AgentException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     AgentMessage request = AgentMessage.newBuilder().setListDirectory(
         ListDirectoryRequest.newBuilder().setPath(path).setIncludeHidden(options.includeHidden())
             .setMaxEntries(max)).build();

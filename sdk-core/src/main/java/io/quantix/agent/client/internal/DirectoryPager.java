@@ -28,6 +28,7 @@ final class DirectoryPager {
   private long emitted;
   private boolean complete;
   private int requests;
+  private AgentException overflow;
 
   DirectoryPager(String path, int firstPage, long limit) {
     this(path, firstPage, limit, REPLY_BUDGET_BYTES);
@@ -45,8 +46,15 @@ final class DirectoryPager {
     return complete || emitted >= limit;
   }
 
-  /** The {@code max_entries} of the next request (always from the start, no token). */
+  /**
+   * The {@code max_entries} of the next request (always from the start, no token).
+   *
+   * @throws AgentException RESOURCE_EXHAUSTED if a complete listing would not fit the frame budget
+   */
   int nextMaxEntries() {
+    if (overflow != null) {
+      throw overflow;
+    }
     return nextMax;
   }
 
@@ -60,8 +68,7 @@ final class DirectoryPager {
    * on before, in the reply's order, up to the limit.
    *
    * @param replyBytes the serialized size of the reply, to keep the next one under the budget
-   * @throws AgentException PROTOCOL if the agent returned more than asked for; RESOURCE_EXHAUSTED
-   *     if the listing cannot be completed within the frame budget
+   * @throws AgentException PROTOCOL if the agent returned more than asked for
    */
   List<FileEntry> accept(int requested, List<FileEntry> entries, long replyBytes) {
     requests++;
@@ -91,10 +98,11 @@ final class DirectoryPager {
     long perEntry = Math.max(1, replyBytes / Math.max(1, count));
     long byBudget = budget / perEntry;
     if (byBudget <= requested) {
-      throw AgentException.of(Code.RESOURCE_EXHAUSTED, "listing " + path + ": more than "
+      overflow = AgentException.of(Code.RESOURCE_EXHAUSTED, "listing " + path + ": more than "
           + requested + " entries; the agent's paging can skip entries, and a complete listing "
           + "(about " + perEntry + " bytes per entry) would not fit its 16 MiB frame; "
           + "list it with exec instead");
+      return;
     }
     long next = Math.min(Math.min(2L * requested, byBudget), limit);
     nextMax = (int) Math.min(next, Integer.MAX_VALUE);
