@@ -190,7 +190,10 @@ final class UpdateRun {
       }
       AgentException failure = AgentException.from(e);
       // The agent may die before answering: only a refusal or a spawn error is a failure.
-      if (failure.code() != Code.UNAVAILABLE && failure.code() != Code.DEADLINE_EXCEEDED) {
+      if (failure.code() == Code.REMOTE_FAILURE) {
+        ready.completeExceptionally(AgentException.remote("agent update to " + target
+            + ": installed, but the restart command failed", failure.remoteMessage().orElse("")));
+      } else if (failure.code() != Code.UNAVAILABLE && failure.code() != Code.DEADLINE_EXCEEDED) {
         ready.completeExceptionally(AgentException.of(failure.code(), "agent update to " + target
             + ": installed, but the restart command failed: " + failure.getMessage(), failure));
       }
