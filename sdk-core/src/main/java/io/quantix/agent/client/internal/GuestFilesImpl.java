@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.AgentException;
 import io.quantix.agent.client.FileEntry;
 import io.quantix.agent.client.GuestFiles;
 import io.quantix.agent.client.ListOptions;
@@ -39,9 +40,11 @@ final class GuestFilesImpl implements GuestFiles {
           .setFileStat(FileStatRequest.newBuilder().setPath(path)).build();
       return client.call(Operation.FILE_STAT, request, reply -> {
         FileStatResponse r = reply.getFileStatResponse();
-        Replies.requireSuccess("stat " + path, r.getSuccess(), r.getError());
+        // An entry-less reply with the guest's error text is a failure whatever its flag says.
+        Replies.requireSuccess("stat " + path, r.getSuccess() && (r.hasEntry()
+            || r.getError().isEmpty()), r.getError());
         if (!r.hasEntry()) {
-          throw io.quantix.agent.AgentException.of(io.quantix.agent.AgentException.Code.PROTOCOL,
+          throw AgentException.of(AgentException.Code.PROTOCOL,
               "stat " + path + ": the agent reported success without an entry");
         }
         return entry(r.getEntry());
