@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * of its own, which must hand on bytes that follow the handshake), respect
  * {@link ConnectRequest#deadline()}, and complete the future only once the channel is ready to carry
  * frames. Failures complete it exceptionally with an {@link io.quantix.agent.AgentException} carrying
- * a {@link io.quantix.agent.ConnectFailure}; a failed attempt must leave no channel open.
+ * a {@link io.quantix.agent.ConnectFailure}; a failed attempt must leave no channel open. When the
+ * caller completes or cancels the returned future first (as {@link Transports} does when an attempt
+ * overruns its deadline or the whole connect is cancelled), the transport abandons the attempt and
+ * closes whatever it opened.
  *
  * <pre>{@code
  * public final class MyTransport implements Transport {

@@ -1,7 +1,9 @@
 package io.quantix.agent.transport;
 
+import io.netty.channel.Channel;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.ConnectFailure;
+import io.quantix.agent.Deadline;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -10,12 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The transports available on the classpath, by scheme, and connection with auto-fallback over an
  * ordered endpoint list: the first endpoint that connects wins; each attempt gets its share of the
  * remaining deadline; a missing channel, an unsupported transport or a refused connection moves on
- * at once; a total failure carries every attempt's cause as suppressed exceptions.
+ * at once; a total failure carries every attempt's cause as suppressed exceptions. A transport that
+ * overruns its share is cut off shortly after it (TIMEOUT), and cancelling the returned future
+ * abandons the attempt in flight.
  *
  * <pre>{@code
  * Transports transports = Transports.load();
@@ -31,6 +38,8 @@ public final class Transports {
   public static final io.netty.util.AttributeKey<Endpoint> ENDPOINT =
       io.netty.util.AttributeKey.valueOf(Transports.class, "endpoint");
 
+  /** How long after an attempt's deadline a transport that has not finished is cut off. */
+  private static final long GUARD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private final Map<String, Transport> byScheme;
 
   private Transports(Map<String, Transport> byScheme) {
@@ -104,31 +113,55 @@ public final class Transports {
     Endpoint endpoint = endpoints.get(index);
     int left = endpoints.size() - index;
     if (request.deadline().isExpired()) {
-      result.completeExceptionally(total(failures, AgentException.connectFailed(
+      failures.add(new Connection.Attempt(endpoint, AgentException.connectFailed(
           ConnectFailure.TIMEOUT, endpoint.uri(), "deadline expired before this attempt", null)));
+      result.completeExceptionally(total(failures));
       return;
     }
-    CompletableFuture<io.netty.channel.Channel> attempt;
+    Deadline attemptDeadline = request.deadline().share(left);
+    CompletableFuture<Channel> attempt;
     try {
-      ConnectRequest perAttempt = new ConnectRequest(request.eventLoops(),
-          request.deadline().share(left), tagged(endpoint, request.pipeline()), request.options());
+      ConnectRequest perAttempt = new ConnectRequest(request.eventLoops(), attemptDeadline,
+          tagged(endpoint, request.pipeline()), request.options());
       attempt = transportFor(endpoint).connect(endpoint, perAttempt);
+      if (attempt == null) {
+        attempt = CompletableFuture.failedFuture(AgentException.of(AgentException.Code.UNAVAILABLE,
+            "the transport for " + endpoint.uri() + " returned no future"));
+      }
     } catch (RuntimeException e) {
       attempt = CompletableFuture.failedFuture(e);
     }
-    attempt.whenComplete((channel, error) -> {
-      if (error == null) {
-        if (!result.complete(new Connection(channel, endpoint, failures))) {
+    CompletableFuture<Channel> current = attempt;
+    // Cancelling (or otherwise completing) the whole connect abandons the attempt in flight.
+    result.whenComplete((c, e) -> {
+      if (e != null) {
+        current.cancel(false);
+      }
+    });
+    Future<?> guard = guard(request, attemptDeadline, endpoint, current);
+    current.whenComplete((channel, error) -> {
+      guard.cancel(false);
+      try {
+        if (error == null && channel != null) {
+          if (!result.complete(new Connection(channel, endpoint, failures))) {
+            channel.close();
+          }
+          return;
+        }
+        AgentException failure = error != null ? AgentException.from(error)
+            : AgentException.of(AgentException.Code.UNAVAILABLE,
+                "the transport for " + endpoint.uri() + " completed without a channel");
+        failures.add(new Connection.Attempt(endpoint, failure));
+        if (index + 1 < endpoints.size()) {
+          attempt(endpoints, index + 1, request, failures, result);
+        } else {
+          result.completeExceptionally(total(failures));
+        }
+      } catch (RuntimeException | Error e) {
+        if (channel != null) {
           channel.close();
         }
-        return;
-      }
-      AgentException failure = AgentException.from(error);
-      failures.add(new Connection.Attempt(endpoint, failure));
-      if (index + 1 < endpoints.size()) {
-        attempt(endpoints, index + 1, request, failures, result);
-      } else {
-        result.completeExceptionally(total(failures, null));
+        result.completeExceptionally(e);
       }
     });
   }
@@ -144,11 +177,28 @@ public final class Transports {
     };
   }
 
-  private static AgentException total(List<Connection.Attempt> failures, AgentException last) {
-    List<Connection.Attempt> all = new ArrayList<>(failures);
-    if (last != null) {
-      all.add(new Connection.Attempt(null, last));
+  /**
+   * A safety net for transports that overrun their share of the deadline: shortly after it, the
+   * attempt is failed with TIMEOUT (which, per the SPI contract, makes the transport abandon it).
+   */
+  private static Future<?> guard(ConnectRequest request, Deadline attemptDeadline,
+      Endpoint endpoint, CompletableFuture<Channel> attempt) {
+    if (attempt.isDone()) {
+      return CompletableFuture.completedFuture(null);
     }
+    long delay = attemptDeadline.remaining(TimeUnit.NANOSECONDS) + GUARD_GRACE_NANOS;
+    try {
+      return request.eventLoops().group().schedule(() -> {
+        attempt.completeExceptionally(AgentException.connectFailed(ConnectFailure.TIMEOUT,
+            endpoint.uri(), "the transport did not finish within its share of the deadline", null));
+      }, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  private static AgentException total(List<Connection.Attempt> failures) {
+    List<Connection.Attempt> all = new ArrayList<>(failures);
     if (all.size() == 1) {
       return all.get(0).failure();
     }
@@ -161,9 +211,11 @@ public final class Transports {
         best = a.failure();
       }
     }
-    AgentException total = AgentException.connectFailed(best.connectFailure() == null
-        ? ConnectFailure.NO_CHANNEL : best.connectFailure(),
-        best.endpoint().orElse("?"), message.toString(), best);
+    // An unclassified failure stays unclassified: it is not evidence of a missing channel.
+    AgentException total = best.connectFailure() == null
+        ? AgentException.of(best.code(), message.toString(), best)
+        : AgentException.connectFailed(best.connectFailure(), best.endpoint().orElse("?"),
+            message.toString(), best);
     for (Connection.Attempt a : all) {
       if (a.failure() != best) {
         total.addSuppressed(a.failure());

@@ -1,0 +1,192 @@
+package io.quantix.agent.transport.virtio.internal;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quantix.agent.AgentException;
+import io.quantix.agent.ConnectFailure;
+import io.quantix.agent.Deadline;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection attempt's bookkeeping: the result future, the channel being opened, the deadline
+ * timer and the resources (lock files) to release. The first outcome wins: success, a classified
+ * failure, the deadline, or the caller cancelling the future. A failure (or cancellation) closes the
+ * channel and releases every resource <em>before</em> the future fails, so a failed attempt leaves
+ * nothing open; a success hands the resources over to the channel's close future.
+ *
+ * <pre>{@code
+ * ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
+ * attempt.onCleanup(lock::release);              // before the attempt starts
+ * attempt.start(loop, request.deadline());
+ * attempt.channel(channel);
+ * ...  attempt.fail(ConnectFailure.VM_NOT_RUNNING, "connection refused", cause);
+ * ...  attempt.succeed(channel);
+ * return attempt.result();
+ * }</pre>
+ */
+public final class ConnectAttempt {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectAttempt.class);
+
+  private final String endpoint;
+  private final CompletableFuture<Channel> result = new CompletableFuture<>();
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private final AtomicBoolean cleaned = new AtomicBoolean();
+  private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
+  private volatile Channel channel;
+  private volatile ScheduledFuture<?> timer;
+  private volatile EventExecutor loop;
+
+  /** An attempt to reach {@code endpoint} (its URI, used in every message). */
+  public ConnectAttempt(String endpoint) {
+    this.endpoint = endpoint;
+    // A caller that cancels (or otherwise completes) the future abandons the attempt.
+    result.whenComplete((ch, error) -> {
+      if (error != null) {
+        abandon();
+      }
+    });
+  }
+
+  /** The future the transport returns. */
+  public CompletableFuture<Channel> result() {
+    return result;
+  }
+
+  /** The endpoint URI. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** Whether the outcome is decided (success, failure or cancellation). */
+  public boolean isSettled() {
+    return settled.get();
+  }
+
+  /** Registers a release action; call before the attempt starts. Runs exactly once. */
+  public void onCleanup(Runnable action) {
+    cleanups.add(action);
+  }
+
+  /**
+   * Binds the attempt to the event loop its channel will use and arms the deadline: when it passes
+   * first, the attempt fails with {@link ConnectFailure#TIMEOUT}.
+   */
+  public void start(EventExecutor loop, Deadline deadline) {
+    this.loop = loop;
+    long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
+    timer = loop.schedule(
+        () -> fail(ConnectFailure.TIMEOUT, "not connected before the deadline", null),
+        nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The channel being opened, set before it connects; closed at once if the attempt is already
+   * over (the deadline passed or the caller cancelled while it was being created).
+   */
+  public void channel(Channel ch) {
+    channel = ch;
+    if (settled.get()) {
+      closeThen(() -> { });
+    }
+  }
+
+  /** Fails the attempt with a classified failure naming the endpoint. */
+  public void fail(ConnectFailure failure, String detail, Throwable cause) {
+    failWith(AgentException.connectFailed(failure, endpoint, detail, cause));
+  }
+
+  /** Fails the attempt: closes the channel, releases resources, then fails the future. */
+  public void failWith(AgentException failure) {
+    if (!settled.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.debug("connect attempt failed: {}", failure.getMessage());
+    cancelTimer();
+    closeThen(() -> {
+      runCleanups();
+      result.completeExceptionally(failure);
+    });
+  }
+
+  /** Completes the attempt with {@code ch}; its resources are released when it closes. */
+  public void succeed(Channel ch) {
+    if (!settled.compareAndSet(false, true)) {
+      ch.close();
+      return;
+    }
+    cancelTimer();
+    ch.closeFuture().addListener(f -> runCleanups());
+    LOG.debug("connected to {}", endpoint);
+    if (!result.complete(ch)) {
+      ch.close();
+    }
+  }
+
+  private void abandon() {
+    if (settled.compareAndSet(false, true)) {
+      LOG.debug("connect attempt to {} abandoned by the caller", endpoint);
+      cancelTimer();
+      closeThen(this::runCleanups);
+    }
+  }
+
+  /**
+   * Closes the channel, if any, then runs {@code after}. Runs on the event loop, where the
+   * channel's registration state is settled: a channel that is not registered yet is closed
+   * forcibly (its pending registration then fails on the closed descriptor).
+   */
+  private void closeThen(Runnable after) {
+    Channel ch = channel;
+    EventExecutor executor = loop;
+    if (ch == null || executor == null) {
+      after.run();
+      return;
+    }
+    Runnable close = () -> {
+      if (ch.isRegistered()) {
+        ch.close().addListener(f -> after.run());
+      } else {
+        ch.unsafe().closeForcibly();
+        after.run();
+      }
+    };
+    if (executor.inEventLoop()) {
+      close.run();
+      return;
+    }
+    try {
+      executor.execute(close);
+    } catch (RejectedExecutionException e) {
+      ch.unsafe().closeForcibly();
+      after.run();
+    }
+  }
+
+  private void cancelTimer() {
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  private void runCleanups() {
+    if (!cleaned.compareAndSet(false, true)) {
+      return;
+    }
+    for (Runnable action : cleanups) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("releasing a resource of the connect attempt to {} failed", endpoint, e);
+      }
+    }
+  }
+}

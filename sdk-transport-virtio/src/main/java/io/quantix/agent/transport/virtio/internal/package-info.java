@@ -1,0 +1,2 @@
+/** Implementation details of the virtio-serial transport; not API. */
+package io.quantix.agent.transport.virtio.internal;
