@@ -34,6 +34,9 @@ public interface AgentUpdates {
    */
   CompletableFuture<UpdateResult> push(Path binary, String targetVersion, UpdateOptions options);
 
-  /** Pushes {@code binary} (copied) as version {@code targetVersion}; see {@link #push(Path, String, UpdateOptions)}. */
+  /**
+   * Pushes {@code binary} (copied) as version {@code targetVersion}; see
+   * {@link #push(Path, String, UpdateOptions)}.
+   */
   CompletableFuture<UpdateResult> push(byte[] binary, String targetVersion, UpdateOptions options);
 }

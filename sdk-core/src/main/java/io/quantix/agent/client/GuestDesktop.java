@@ -17,7 +17,10 @@ public interface GuestDesktop {
   /** Largest DPI accepted: 1,200. */
   int MAX_DPI = 1_200;
 
-  /** Resizes the primary display, DPI left to the guest. See {@link #resizeDisplay(int, int, int, String)}. */
+  /**
+   * Resizes the primary display, DPI left to the guest. See
+   * {@link #resizeDisplay(int, int, int, String)}.
+   */
   default CompletableFuture<DisplaySize> resizeDisplay(int width, int height) {
     return resizeDisplay(width, height, 0, "");
   }

@@ -27,7 +27,10 @@ public interface GuestFiles {
    */
   CompletableFuture<FileEntry> stat(String path);
 
-  /** Every entry of a directory, dot-files included, sorted by name. See {@link #list(String, ListOptions)}. */
+  /**
+   * Every entry of a directory, dot-files included, sorted by name. See
+   * {@link #list(String, ListOptions)}.
+   */
   default CompletableFuture<List<FileEntry>> list(String path) {
     return list(path, ListOptions.DEFAULT);
   }
@@ -45,9 +48,10 @@ public interface GuestFiles {
    * consumed. Each entry comes exactly once; entries are sorted within a page but pages overlap in
    * name order, so the stream as a whole is unordered (use {@link #list} for a sorted list).
    * Consuming it blocks the consuming thread on the agent's replies (never consume it on the SDK's
-   * callback executor); a page fetch failure is thrown as an {@link io.quantix.agent.AgentException}
-   * from the terminal operation; closing the stream cancels a fetch in flight. Each page request
-   * gets its own timeout (or the client's fixed deadline). Idempotent: retried after a lost reply.
+   * callback executor); a page fetch failure is thrown as an
+   * {@link io.quantix.agent.AgentException} from the terminal operation; closing the stream cancels
+   * a fetch in flight. Each page request gets its own timeout (or the client's fixed deadline).
+   * Idempotent: retried after a lost reply.
    *
    * <p><b>Why pages grow instead of following the continuation token.</b> The agent takes entries
    * in {@code readdir} order, keeps those named after the token, cuts the list at

@@ -26,10 +26,16 @@ public interface GuestLifecycle {
    */
   CompletableFuture<PowerResult> powerOff(PowerOptions options);
 
-  /** Reboots the guest; as {@link #powerOff}. Not idempotent, not retried. Capability {@code reboot}. */
+  /**
+   * Reboots the guest; as {@link #powerOff}. Not idempotent, not retried. Capability
+   * {@code reboot}.
+   */
   CompletableFuture<PowerResult> reboot(PowerOptions options);
 
-  /** Halts the guest; as {@link #powerOff}. Not idempotent, not retried. Capability {@code shutdown}. */
+  /**
+   * Halts the guest; as {@link #powerOff}. Not idempotent, not retried. Capability
+   * {@code shutdown}.
+   */
   CompletableFuture<PowerResult> halt(PowerOptions options);
 
   /**

@@ -20,7 +20,10 @@ public interface GuestProcesses {
     return list(ProcessQuery.ALL);
   }
 
-  /** The processes the query selects. Idempotent: retried after a lost reply. Capability {@code process_list}. */
+  /**
+   * The processes the query selects. Idempotent: retried after a lost reply. Capability
+   * {@code process_list}.
+   */
   CompletableFuture<List<GuestProcess>> list(ProcessQuery query);
 
   /** Sends TERM to {@code pid}. Not idempotent. See {@link #kill(long, ProcessSignal)}. */

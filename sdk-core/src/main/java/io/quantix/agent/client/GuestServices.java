@@ -27,7 +27,10 @@ public interface GuestServices {
    */
   CompletableFuture<List<GuestService>> list(String filter, boolean runningOnly);
 
-  /** Starts a service. Not idempotent, not retried once it may have reached the agent. Capability {@code service_control}. */
+  /**
+   * Starts a service. Not idempotent, not retried once it may have reached the agent. Capability
+   * {@code service_control} (as every action below).
+   */
   CompletableFuture<ServiceState> start(String name);
 
   /** Stops a service. Not idempotent, not retried once it may have reached the agent. */

@@ -12,7 +12,8 @@ import java.util.Objects;
  * minutes: any delay under 60 s means now. Windows guests use the delay in seconds.
  *
  * <pre>{@code
- * client.lifecycle().reboot(PowerOptions.after(Duration.ofMinutes(5)).withMessage("kernel update"));
+ * client.lifecycle().reboot(
+ *     PowerOptions.after(Duration.ofMinutes(5)).withMessage("kernel update"));
  * }</pre>
  */
 public final class PowerOptions {

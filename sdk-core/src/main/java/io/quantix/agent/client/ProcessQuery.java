@@ -25,7 +25,7 @@ public final class ProcessQuery {
     this.maxEntries = maxEntries;
   }
 
-  /** Only processes whose name matches {@code filter} as the agent understands it; empty for all. */
+  /** Only processes whose name or command line contains {@code filter}; empty for all. */
   public ProcessQuery withFilter(String filter) {
     Checks.text(filter, "filter");
     return new ProcessQuery(filter, includeThreads, maxEntries);

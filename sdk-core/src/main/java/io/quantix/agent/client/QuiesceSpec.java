@@ -74,7 +74,8 @@ public final class QuiesceSpec {
 
   /**
    * The guest's auto-thaw timeout, 1 s..1 h, whole seconds: the agent thaws by itself this long
-   * after freezing, whatever happens to the host. {@code withQuiesced} also ends its action by then.
+   * after freezing, whatever happens to the host. {@code withQuiesced} also ends its action by
+   * then.
    */
   public QuiesceSpec withGuestTimeout(Duration timeout) {
     Checks.notNull(timeout, "guest timeout");

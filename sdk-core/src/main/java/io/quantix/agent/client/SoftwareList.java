@@ -15,7 +15,7 @@ public record SoftwareList(List<InstalledSoftware> items, int totalCount) {
     items = List.copyOf(items);
   }
 
-  /** Whether the agent counted more packages than it returned (narrow the filter or raise the cap). */
+  /** Whether the agent counted more packages than it returned (then narrow the filter). */
   public boolean truncated() {
     return totalCount > items.size();
   }

@@ -59,7 +59,7 @@ public final class UpdateOptions {
         restartCommand, restartTimeout);
   }
 
-  /** Restarts with {@link #DEFAULT_RESTART_COMMAND}, waiting up to {@code timeout} for AgentReady. */
+  /** Restarts with {@link #DEFAULT_RESTART_COMMAND}, waiting up to {@code timeout} for it. */
   public UpdateOptions withRestart(Duration timeout) {
     return withRestart(DEFAULT_RESTART_COMMAND, timeout);
   }

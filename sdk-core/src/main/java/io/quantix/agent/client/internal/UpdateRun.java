@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One agent update: sequential chunks (chunk 0 restarts the agent's update state and carries the
@@ -156,19 +157,19 @@ final class UpdateRun {
   /** Runs the restart command and waits for an AgentReady announcing the target version. */
   private void restart(AgentUpdateResponse verdict) {
     CompletableFuture<AgentInfo> ready = new CompletableFuture<>();
-    String[] lastSeen = {null};
+    AtomicReference<String> lastSeen = new AtomicReference<>();
     Subscription sub = client.onAgentReady(info -> {
       String v = info.version();
       if (v.equals(target)) {
         ready.complete(info);
       } else if (v.equals(previousVersion) || v.equals(verdict.getCurrentVersion())) {
-        lastSeen[0] = v;  // a reconnect of the old agent, before the restart took effect
+        lastSeen.set(v);  // a reconnect of the old agent, before the restart took effect
       } else {
         ready.completeExceptionally(mismatch(v));
       }
     });
     ScheduledFuture<?> timer = client.link().loop().schedule(() -> ready.completeExceptionally(
-        lastSeen[0] != null ? mismatch(lastSeen[0]) : AgentException.remote("agent update to "
+        lastSeen.get() != null ? mismatch(lastSeen.get()) : AgentException.remote("agent update to "
             + target, "no AgentReady from the restarted agent within "
             + options.restartTimeout())), options.restartTimeout().toNanos(),
         TimeUnit.NANOSECONDS);

@@ -64,7 +64,8 @@ class FilesOpsIT {
     Path etc = h.agent.sandbox().resolve("etc");
     Files.createDirectories(etc);
     Files.writeString(etc.resolve("hostname"), "vm\n");
-    Files.setPosixFilePermissions(etc.resolve("hostname"), PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(etc.resolve("hostname"),
+        PosixFilePermissions.fromString("rw-r-----"));
     FileEntry f = files.stat("/etc/hostname").join();
     assertThat(f.name()).isEqualTo("hostname");
     assertThat(f.path()).isEqualTo("/etc/hostname");

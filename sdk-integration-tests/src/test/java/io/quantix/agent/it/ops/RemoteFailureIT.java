@@ -75,7 +75,8 @@ class RemoteFailureIT {
   }
 
   /** One request type, the guest's failure reply, and the client call that sends it. */
-  record Case(PayloadCase type, AgentMessage reply, Function<AgentClient, CompletableFuture<?>> call) {
+  record Case(PayloadCase type, AgentMessage reply,
+      Function<AgentClient, CompletableFuture<?>> call) {
     @Override
     public String toString() {
       return type.name();

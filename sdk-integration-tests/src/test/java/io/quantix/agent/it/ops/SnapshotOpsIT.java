@@ -60,7 +60,8 @@ class SnapshotOpsIT {
         .containsExactly("/", "/boot");
     assertThat(q.filesystems()).allMatch(Quiesced.Filesystem::frozen);
     assertThat(q.autoThawAt()).isAfter(before.plusSeconds(55));
-    assertThat(q.autoThawEstimate()).isBetween(before.plusSeconds(59), Instant.now().plusSeconds(60));
+    assertThat(q.autoThawEstimate())
+        .isBetween(before.plusSeconds(59), Instant.now().plusSeconds(60));
 
     Thawed t = snapshots.thaw().join();
     assertThat(t.mountPoints()).containsExactlyInAnyOrder("/", "/boot");
