@@ -30,13 +30,14 @@ public interface AgentUpdates {
   /**
    * Pushes the binary at {@code binary} as version {@code targetVersion} (letters, digits and
    * {@code . _ + -}, at most 64, as it becomes part of a guest file name). The file is read twice:
-   * once for the checksum, once to send it.
+   * once for the checksum, once to send it. Not idempotent: no request is retried once it may have
+   * reached the agent (a repeated push starts over at chunk 0).
    */
   CompletableFuture<UpdateResult> push(Path binary, String targetVersion, UpdateOptions options);
 
   /**
-   * Pushes {@code binary} (copied) as version {@code targetVersion}; see
-   * {@link #push(Path, String, UpdateOptions)}.
+   * Pushes {@code binary} (copied) as version {@code targetVersion}. Not idempotent, not retried
+   * once it may have reached the agent; see {@link #push(Path, String, UpdateOptions)}.
    */
   CompletableFuture<UpdateResult> push(byte[] binary, String targetVersion, UpdateOptions options);
 }

@@ -18,8 +18,8 @@ public interface GuestDesktop {
   int MAX_DPI = 1_200;
 
   /**
-   * Resizes the primary display, DPI left to the guest. See
-   * {@link #resizeDisplay(int, int, int, String)}.
+   * Resizes the primary display, DPI left to the guest. Not idempotent, not retried once it may
+   * have reached the agent. See {@link #resizeDisplay(int, int, int, String)}.
    */
   default CompletableFuture<DisplaySize> resizeDisplay(int width, int height) {
     return resizeDisplay(width, height, 0, "");

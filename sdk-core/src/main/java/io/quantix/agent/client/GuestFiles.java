@@ -28,8 +28,8 @@ public interface GuestFiles {
   CompletableFuture<FileEntry> stat(String path);
 
   /**
-   * Every entry of a directory, dot-files included, sorted by name. See
-   * {@link #list(String, ListOptions)}.
+   * Every entry of a directory, dot-files included, sorted by name. Idempotent: retried after a
+   * lost reply. See {@link #list(String, ListOptions)}.
    */
   default CompletableFuture<List<FileEntry>> list(String path) {
     return list(path, ListOptions.DEFAULT);

@@ -57,7 +57,7 @@ public interface GuestLifecycle {
    */
   CompletableFuture<Void> configureNetwork(String netplanYaml, boolean applyNow);
 
-  /** {@code syncTime(false)}. */
+  /** {@code syncTime(false)}: not idempotent, not retried once it may have reached the agent. */
   default CompletableFuture<TimeSync> syncTime() {
     return syncTime(false);
   }

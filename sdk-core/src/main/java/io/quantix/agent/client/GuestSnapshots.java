@@ -59,14 +59,17 @@ public interface GuestSnapshots {
    *       timeout): fails with that code, and the message tells when the guest thaws by itself
    *       (guest clock, and the host-clock estimate).</li>
    * </ul>
-   * The thaw targets every filesystem the agent froze (see {@link #thaw(QuiesceSpec)}).
+   * The thaw targets every filesystem the agent froze (see {@link #thaw(QuiesceSpec)}). Not
+   * idempotent as a whole: the quiesce is not retried once it may have reached the agent, but the
+   * thaw here is (a repeated thaw is harmless: the agent thaws only what it still tracks as
+   * frozen). The action is called on the SDK's callback executor: start the work and return.
    */
   <T> CompletableFuture<T> withQuiesced(QuiesceSpec spec,
       Function<? super Quiesced, ? extends CompletionStage<T>> action);
 
   /**
    * {@link #withQuiesced(QuiesceSpec, Function)} for a blocking action, run on {@code executor};
-   * cancellation and the freeze-window deadline interrupt it.
+   * cancellation and the freeze-window deadline interrupt it. Retries as there.
    */
   <T> CompletableFuture<T> withQuiesced(QuiesceSpec spec, Executor executor, Callable<T> action);
 }
