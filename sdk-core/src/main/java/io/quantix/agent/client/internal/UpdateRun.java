@@ -109,43 +109,54 @@ final class UpdateRun {
         m -> m.getAgentUpdateResponse());
     current = reply;
     reply.whenComplete((r, e) -> {
-      if (e != null) {
-        fail(AgentException.from(e));
-        return;
-      }
-      if (!r.getSuccess() || r.getState() == UpdateState.UPDATE_STATE_FAILED) {
-        fail(AgentException.remote("agent update to " + target + " (chunk " + number + ")",
-            r.getError()));
-        return;
-      }
-      sent += data.length;
-      chunk++;
-      options.progress().onProgress(sent, size);
-      if (!last) {
-        try {
-          sendChunk(next, read());
-        } catch (IOException io) {
-          fail(AgentException.of(Code.INVALID_ARGUMENT, "reading the agent binary failed: " + io,
-              io));
-        }
-        return;
-      }
-      if (r.getState() != UpdateState.UPDATE_STATE_COMPLETE) {
-        fail(AgentException.of(Code.PROTOCOL, "agent update to " + target + ": the last chunk "
-            + "was answered with state " + r.getState() + " instead of a verdict"));
-        return;
-      }
-      if (sent != size) {
-        fail(AgentException.of(Code.INVALID_ARGUMENT, "agent update to " + target + ": the "
-            + "binary changed while it was sent (" + sent + " bytes sent, " + size + " hashed)"));
-        return;
-      }
-      if (options.restart()) {
-        restart(r);
-      } else {
-        finish(r, null);
+      try {
+        onReply(r, e, data, next, last, number);
+      } catch (RuntimeException failure) {
+        // A progress callback (or anything else) that throws must not leave the update hanging.
+        fail(AgentException.of(Code.INVALID_ARGUMENT, "agent update to " + target
+            + " stopped: " + failure, failure));
       }
     });
+  }
+
+  private void onReply(AgentUpdateResponse r, Throwable e, byte[] data, byte[] next,
+      boolean last, int number) {
+    if (e != null) {
+      fail(AgentException.from(e));
+      return;
+    }
+    if (!r.getSuccess() || r.getState() == UpdateState.UPDATE_STATE_FAILED) {
+      fail(AgentException.remote("agent update to " + target + " (chunk " + number + ")",
+          r.getError()));
+      return;
+    }
+    sent += data.length;
+    chunk++;
+    options.progress().onProgress(sent, size);
+    if (!last) {
+      try {
+        sendChunk(next, read());
+      } catch (IOException io) {
+        fail(AgentException.of(Code.INVALID_ARGUMENT, "reading the agent binary failed: " + io,
+            io));
+      }
+      return;
+    }
+    if (r.getState() != UpdateState.UPDATE_STATE_COMPLETE) {
+      fail(AgentException.of(Code.PROTOCOL, "agent update to " + target + ": the last chunk "
+          + "was answered with state " + r.getState() + " instead of a verdict"));
+      return;
+    }
+    if (sent != size) {
+      fail(AgentException.of(Code.INVALID_ARGUMENT, "agent update to " + target + ": the "
+          + "binary changed while it was sent (" + sent + " bytes sent, " + size + " hashed)"));
+      return;
+    }
+    if (options.restart()) {
+      restart(r);
+    } else {
+      finish(r, null);
+    }
   }
 
   private void finish(AgentUpdateResponse verdict, String runningVersion) {

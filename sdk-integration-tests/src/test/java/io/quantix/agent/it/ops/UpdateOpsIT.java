@@ -169,6 +169,16 @@ class UpdateOpsIT {
   }
 
   @Test
+  void aThrowingProgressCallbackStopsTheUpdateInsteadOfHangingIt() {
+    AgentException e = Ops.failure(h.client.updates().push(binary(3000), "0.2.0",
+        UpdateOptions.DEFAULT.withChunkSize(1000).withProgress((done, total) -> {
+          throw new IllegalStateException("progress bar gone");
+        })));
+    assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT);
+    assertThat(e.getMessage()).contains("progress bar gone");
+  }
+
+  @Test
   void badArgumentsFailBeforeAnyIo() {
     long before = h.agent.requestCount();
     for (CompletableFuture<?> f : List.of(
