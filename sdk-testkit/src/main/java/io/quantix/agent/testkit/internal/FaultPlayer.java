@@ -122,7 +122,11 @@ final class FaultPlayer {
 
   private void writeReplies() {
     if (!consumed) {
-      replies.forEach(session.writer()::frame);
+      if (session.channel().isActive()) {
+        replies.forEach(session.writer()::frame);
+      } else {
+        session.orphan(replies);
+      }
     }
     consumed = true;
   }
