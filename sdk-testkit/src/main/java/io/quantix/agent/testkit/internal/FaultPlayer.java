@@ -57,6 +57,9 @@ final class FaultPlayer {
         }
         return;
       }
+      if (!session.current(pending)) {
+        consumed = true;
+      }
       Fault step = steps.get(i);
       int next = i + 1;
       if (step instanceof Fault.Delay) {
@@ -121,6 +124,9 @@ final class FaultPlayer {
   }
 
   private void writeReplies() {
+    if (!session.current(pending)) {
+      consumed = true;
+    }
     if (!consumed) {
       if (session.channel().isActive()) {
         replies.forEach(session.writer()::frame);

@@ -42,8 +42,8 @@ final class Session extends ChannelInboundHandlerAdapter {
   private List<Pending> batch;
   private ScheduledFuture<?> batchTimer;
 
-  /** A reply ready to go out. */
-  record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault) {}
+  /** A reply ready to go out; {@code epoch} is the session epoch its request arrived in. */
+  record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault, int epoch) {}
 
   Session(AgentCore core, Channel channel, long number) {
     this.core = core;
@@ -142,6 +142,11 @@ final class Session extends ChannelInboundHandlerAdapter {
     });
   }
 
+  /** False once a guest reset lost the replies of {@code pending}'s epoch. */
+  boolean current(Pending pending) {
+    return pending.epoch() == epoch;
+  }
+
   /** Loses the replies in flight, from any thread (the guest is going down). */
   void loseInFlight() {
     execute(() -> epoch++);
@@ -174,18 +179,23 @@ final class Session extends ChannelInboundHandlerAdapter {
       return;
     }
     inFlight++;
+    List<Fault> steps = decision.fault().steps();
+    if (!steps.isEmpty() && steps.get(0) instanceof Fault.Stall) {
+      // A stall that opens a fault starts as the request is read, so nothing after it is read.
+      stalled = true;
+    }
     updateReadGate();
     int requestEpoch = epoch;
     CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
     replies.whenComplete((messages, error) -> execute(() ->
         ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
-            decision.fault()), requestEpoch)));
+            decision.fault(), requestEpoch))));
   }
 
-  private void ready(Pending pending, int requestEpoch) {
+  private void ready(Pending pending) {
     inFlight--;
     updateReadGate();
-    if (requestEpoch != epoch) {
+    if (!current(pending)) {
       log.debug("fake agent {}: reply to {} lost in a guest reset", core.label(), pending.request().getMessageId());
       return;
     }
