@@ -189,9 +189,10 @@ class FaultTest {
   void dribbleWritesSlowlyAndHoldsTheWriter() throws Exception {
     agent.enqueue(PayloadCase.PING, ScriptedReply.fault(Fault.dribble(4, Duration.ofMillis(20))));
     AgentMessage ping = HostConnection.ping(1);
+    long before = agent.counters().bytesSent();
     long sent = System.nanoTime();
     host.send(ping);
-    agent.takeRequest(Duration.ofSeconds(2));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> agent.counters().bytesSent() > before);
     agent.sendEvent(AgentMessage.newBuilder().setError(io.quantix.agent.proto.ErrorEvent.newBuilder()).build());
     AgentMessage reply = host.next();
     assertThat(reply.getMessageId()).isEqualTo(ping.getMessageId());
