@@ -102,8 +102,9 @@ class ExecHandlerTest {
   @Test
   void detachedCommandAnswersAtOnceAndDiesWithTheAgent(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("pid");
-    try (FakeGuestAgent own = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).build().start();
-        HostConnection conn = HostConnection.open(own)) {
+    FakeGuestAgent own = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).build().start();
+    Optional<ProcessHandle> process;
+    try (HostConnection conn = HostConnection.open(own)) {
       conn.next();
       AgentMessage reply = conn.call(HostConnection.request(AgentMessage.newBuilder().setExecute(
           ExecuteRequest.newBuilder().setCommand("echo $$ > " + pidFile + "; exec sleep 30").setWaitForExit(false))));
@@ -112,11 +113,12 @@ class ExecHandlerTest {
       assertThat(reply.getExecuteResponse().getDurationMs()).isLessThan(1000);
       await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
       long pid = Long.parseLong(Files.readString(pidFile).trim());
-      Optional<ProcessHandle> process = ProcessHandle.of(pid);
+      process = ProcessHandle.of(pid);
       assertThat(process).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    } finally {
       own.close();
-      await().atMost(Duration.ofSeconds(5)).until(() -> !process.get().isAlive());
     }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !process.get().isAlive());
   }
 
   @Test
