@@ -117,6 +117,31 @@ class RequestReplyTest {
   }
 
   @Test
+  void readingPausesWhileTooManyRequestsAreUnanswered() throws Exception {
+    List<CompletableFuture<AgentMessage>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (FakeGuestAgent agent = quiet().maxInFlight(5).build().start(); HostConnection host = HostConnection.open(agent)) {
+      agent.onRequestAsync(PayloadCase.PING, request -> {
+        CompletableFuture<AgentMessage> reply = new CompletableFuture<>();
+        held.add(reply);
+        return reply;
+      });
+      host.next();
+      for (int i = 0; i < 20; i++) {
+        host.send(HostConnection.ping(i));
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 5);
+      assertThat(host.read(Duration.ofMillis(300))).isNull();
+      assertThat(agent.requestCount()).as("the rest stays unread in the socket").isEqualTo(5);
+      agent.onRequest(PayloadCase.PING, null);
+      held.forEach(reply -> reply.complete(null));
+      for (int i = 5; i < 20; i++) {
+        assertThat(host.next().getPong().getSequence()).isBetween(5L, 19L);
+      }
+      assertThat(agent.requestCount()).isEqualTo(20);
+    }
+  }
+
+  @Test
   void handlersCanBeReplacedSyncOrAsyncAndRestored() throws Exception {
     try (FakeGuestAgent agent = quiet().build().start(); HostConnection host = HostConnection.open(agent)) {
       host.next();

@@ -9,6 +9,7 @@ import io.quantix.agent.framing.FrameOutcome;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.testkit.Fault;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +41,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   private int epoch;
   private ScheduledFuture<?> telemetry;
   private List<Pending> batch;
+  private ArrayDeque<AgentMessage> backlog;
   private ScheduledFuture<?> batchTimer;
 
   /** A reply ready to go out; {@code epoch} is the session epoch its request arrived in. */
@@ -49,7 +51,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     this.core = core;
     this.channel = channel;
     this.number = number;
-    this.writer = new FrameWriter(channel, core.counters);
+    this.writer = new FrameWriter(channel, core.counters, this::updateReadGate);
   }
 
   Channel channel() {
@@ -174,6 +176,19 @@ final class Session extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     AgentMessage request = (AgentMessage) msg;
     core.counters.framesReceived.incrementAndGet();
+    if (inFlight >= core.settings.maxInFlight() || (backlog != null && !backlog.isEmpty())) {
+      // Frames decoded from the last read beyond the limit wait here; reading itself has stopped,
+      // so this holds at most one read's worth.
+      if (backlog == null) {
+        backlog = new ArrayDeque<>();
+      }
+      backlog.addLast(request);
+      return;
+    }
+    process(request);
+  }
+
+  private void process(AgentMessage request) {
     Script.Decision decision = core.script.receive(request, number);
     if (!Messages.isRequest(request.getPayloadCase())) {
       return;
@@ -193,18 +208,8 @@ final class Session extends ChannelInboundHandlerAdapter {
   }
 
   private void ready(Pending pending) {
-    inFlight--;
-    updateReadGate();
-    if (!current(pending)) {
-      log.debug("fake agent {}: reply to {} lost in a guest reset", core.label(), pending.request().getMessageId());
-      return;
-    }
-    if (!channel.isActive()) {
-      core.server.orphan(pending.replies());
-      return;
-    }
     int batchSize = core.settings.reverseBatch();
-    if (batchSize == 0) {
+    if (batchSize == 0 || !channel.isActive() || !current(pending)) {
       deliver(pending);
       return;
     }
@@ -234,6 +239,19 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   private void deliver(Pending pending) {
     new FaultPlayer(this, pending).play();
+  }
+
+  /**
+   * One request fully dealt with: its reply handed to the writer, dropped or lost. Until then it
+   * counts against maxInFlight, delays and batches included, so a host cannot pile up work.
+   */
+  void done() {
+    inFlight--;
+    AgentMessage next;
+    while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
+      process(next);
+    }
+    updateReadGate();
   }
 
   /** Replies that can no longer go out on this connection go to the guest's port instead. */
@@ -267,9 +285,13 @@ final class Session extends ChannelInboundHandlerAdapter {
       batchTimer.cancel(false);
     }
     if (batch != null) {
-      batch.forEach(pending -> orphan(pending.replies()));
+      batch.forEach(pending -> {
+        orphan(pending.replies());
+        inFlight--;
+      });
       batch = null;
     }
+    backlog = null;
     writer.dispose();
     core.server.sessionClosed(this);
     ctx.fireChannelInactive();
@@ -282,7 +304,8 @@ final class Session extends ChannelInboundHandlerAdapter {
   }
 
   private void updateReadGate() {
-    boolean read = (started || handshaking) && !stalled && inFlight < core.settings.maxInFlight()
+    int limit = core.settings.maxInFlight();
+    boolean read = (started || handshaking) && !stalled && inFlight < limit && writer.backlog() < limit
         && channel.isWritable();
     if (channel.config().isAutoRead() != read) {
       channel.config().setAutoRead(read);
