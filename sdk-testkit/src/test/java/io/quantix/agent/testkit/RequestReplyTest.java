@@ -75,6 +75,39 @@ class RequestReplyTest {
   }
 
   @Test
+  void framesWithoutAKnownPayloadAreDroppedUnanswered() throws Exception {
+    try (FakeGuestAgent agent = quiet().build().start(); HostConnection host = HostConnection.open(agent)) {
+      host.next();
+      host.send(AgentMessage.newBuilder().setMessageId(Messages.newId()).build());
+      host.send(AgentMessage.newBuilder().setMessageId(Messages.newId()).setUnknownFields(
+          com.google.protobuf.UnknownFieldSet.newBuilder().addField(99, com.google.protobuf.UnknownFieldSet.Field
+              .newBuilder().addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("a newer request")).build())
+              .build()).build());
+      AgentMessage ping = HostConnection.ping(1);
+      assertThat(host.call(ping).getMessageId()).as("the first answer is the ping's").isEqualTo(ping.getMessageId());
+      assertThat(agent.counters().framesDropped()).isEqualTo(2);
+      assertThat(agent.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aHandlerMayCloseItsOwnAgent() throws Exception {
+    FakeGuestAgent agent = quiet().build().start();
+    try (HostConnection host = HostConnection.open(agent)) {
+      host.next();
+      agent.onRequest(PayloadCase.PING, request -> {
+        agent.close();
+        return null;
+      });
+      host.send(HostConnection.ping(1));
+      assertThat(host.awaitEof(Duration.ofSeconds(5))).isTrue();
+    } finally {
+      agent.close();
+    }
+    assertThat(agent.socketPath()).doesNotExist();
+  }
+
+  @Test
   void requestsRunConcurrentlySoASlowOneIsOvertaken() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (FakeGuestAgent agent = quiet().build().start(); HostConnection host = HostConnection.open(agent)) {

@@ -269,7 +269,7 @@ public final class AgentServer {
     if (listener != null) {
       channels.add(0, listener);
     }
-    boolean mayWait = !core.runtime.inEventLoop();
+    boolean mayWait = !core.runtime.onOwnThread();
     for (Channel channel : channels) {
       ChannelFuture closing = channel.close();
       if (mayWait) {
