@@ -4,8 +4,10 @@ import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.registry.AgentStatus;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +37,8 @@ final class WatchCommand extends AgentCommand {
           }
         })) {
       target.ping();
+      // State changes are news only after the first connect (the listener may still deliver it).
+      Instant connectedAt = Instant.now();
       if (!json()) {
         err().println("watching " + target.vmId() + " (" + target.endpoint() + ")"
             + (count == null ? ", Ctrl-C to stop" : ", " + count + " report(s)"));
@@ -52,7 +56,7 @@ final class WatchCommand extends AgentCommand {
           last = t;
           seen++;
           emit(Views.telemetryJson(target.vmId(), t), Views.telemetryLine(target.vmId(), t));
-        } else if (event instanceof AgentStatus s) {
+        } else if (event instanceof AgentStatus s && !s.since().isBefore(connectedAt)) {
           emit(Json.obj().put("event", "status").put("vm", s.vmId()).put("state", s.state().name())
                   .put("detail", s.detail()),
               "# " + s.vmId() + " " + s.state() + (s.isConnected() ? "" : ": " + s.detail()));
