@@ -197,9 +197,12 @@ final class DemoCommand implements Callable<Integer> {
   private Telemetry firstTelemetry(AgentClient vm)
       throws InterruptedException, ExecutionException, TimeoutException {
     CompletableFuture<Telemetry> first = new CompletableFuture<>();
-    try (Subscription s = vm.onTelemetry(first::complete)) {
+    Subscription subscription = vm.onTelemetry(first::complete);
+    try {
       vm.latestTelemetry().ifPresent(first::complete);
       return first.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      subscription.close();
     }
   }
 

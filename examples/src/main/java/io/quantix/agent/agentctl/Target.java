@@ -110,7 +110,8 @@ final class Target implements AutoCloseable {
       return known.get();
     }
     CompletableFuture<AgentInfo> ready = new CompletableFuture<>();
-    try (Subscription s = client.onAgentReady(ready::complete)) {
+    Subscription subscription = client.onAgentReady(ready::complete);
+    try {
       ping();
       client.agentInfo().ifPresent(ready::complete);
       Duration wait = timeout != null ? timeout : Duration.ofSeconds(10);
@@ -118,6 +119,8 @@ final class Target implements AutoCloseable {
     } catch (TimeoutException e) {
       throw AgentException.of(AgentException.Code.DEADLINE_EXCEEDED,
           vmId + ": the agent answered pings but sent no AgentReady in time");
+    } finally {
+      subscription.close();
     }
   }
 

@@ -30,12 +30,13 @@ final class WatchCommand extends AgentCommand {
     // The SDK's listeners must return quickly: they only hand events to this thread.
     BlockingQueue<Object> events = new ArrayBlockingQueue<>(256);
     AgentClient client = target.plainClient();
-    try (Subscription telemetry = client.onTelemetry(events::offer);
-        Subscription states = target.registry().addStatusListener((before, now) -> {
-          if (before.state() != now.state()) {
-            events.offer(now);
-          }
-        })) {
+    Subscription telemetry = client.onTelemetry(events::offer);
+    Subscription states = target.registry().addStatusListener((before, now) -> {
+      if (before.state() != now.state()) {
+        events.offer(now);
+      }
+    });
+    try {
       target.ping();
       // State changes are news only after the first connect (the listener may still deliver it).
       Instant connectedAt = Instant.now();
@@ -62,6 +63,9 @@ final class WatchCommand extends AgentCommand {
               "# " + s.vmId() + " " + s.state() + (s.isConnected() ? "" : ": " + s.detail()));
         }
       }
+    } finally {
+      states.close();
+      telemetry.close();
     }
     return ExitCodes.OK;
   }

@@ -61,20 +61,21 @@ public final class EventListener {
         }
       });
       AgentClient vm = agents.client("vm");
-      try (Subscription ready = vm.onAgentReady(info -> out.printf(
-              "%s ready    agent %s on %s (%s %s)%n", now(), info.version(), info.hostname(),
-              info.osName(), info.osVersion()));
-          Subscription telemetry = vm.onTelemetry(t -> out.printf(
-              "%s telemetry #%d  cpu %.1f%%  memory %d%%  load %.2f%n", now(),
-              reports.incrementAndGet(), t.cpuUsagePercent(), t.memoryUsedPercent(),
-              t.report().getLoadAvg1()));
-          Subscription events = vm.onGuestEvent(e -> {
+      // Each listener returns a Subscription; closing it stops the delivery.
+      List<Subscription> subscriptions = List.of(
+          vm.onAgentReady(info -> out.printf("%s ready    agent %s on %s (%s %s)%n", now(),
+              info.version(), info.hostname(), info.osName(), info.osVersion())),
+          vm.onTelemetry(t -> out.printf("%s telemetry #%d  cpu %.1f%%  memory %d%%  load %.2f%n",
+              now(), reports.incrementAndGet(), t.cpuUsagePercent(), t.memoryUsedPercent(),
+              t.report().getLoadAvg1())),
+          vm.onGuestEvent(e -> {
             if (e instanceof GuestEvent.Error err) {
               out.printf("%s guest    %s %s%n", now(), err.severity(), err.message());
             } else {
               out.printf("%s guest    %s%n", now(), e);
             }
-          })) {
+          }));
+      try {
         if (!connected.await(30, TimeUnit.SECONDS)) {
           out.println("not connected after 30 s: " + agents.status("vm").detail());
         }
@@ -87,6 +88,8 @@ public final class EventListener {
         } else {
           Thread.sleep(runFor.toMillis());
         }
+      } finally {
+        subscriptions.forEach(Subscription::close);
       }
       out.printf("%d telemetry reports; final state %s%n", reports.get(),
           agents.status("vm").state());

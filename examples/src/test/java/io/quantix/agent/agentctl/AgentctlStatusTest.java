@@ -23,6 +23,7 @@ class AgentctlStatusTest {
   @Test
   void tableOfEveryChannelInTheDirectory() throws IOException {
     try (FakeGuestAgentFleet fleet = fleet(List.of("vm-a", "vm-b", "vm-c"))) {
+      assertThat(fleet.size()).isEqualTo(3);
       refusedSocket(dir.resolve("vm-off.agent.sock"));
       Files.writeString(dir.resolve("notes.txt"), "not a channel");
 
@@ -45,6 +46,7 @@ class AgentctlStatusTest {
   @Test
   void jsonLinePerVm() throws IOException {
     try (FakeGuestAgentFleet fleet = fleet(List.of("vm-1", "vm-2"))) {
+      assertThat(fleet.size()).isEqualTo(2);
       AgentctlRunner.Run r = run("--json", "status", "--dir", dir.toString(), "--timeout", "20s");
 
       assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -52,6 +52,7 @@ class ExamplesSmokeTest {
     try (FakeGuestAgentFleet fleet = FakeGuestAgentFleet.builder().directory(dir)
         .vmIds(List.of("vm-a", "vm-b", "vm-c"))
         .agents(a -> a.telemetryInterval(Duration.ofMillis(100))).start()) {
+      assertThat(fleet.size()).isEqualTo(3);
       Dashboard.run(new String[] {dir.toString(), "--refresh", "100ms", "--for", "1500ms"}, out);
     }
     String last = output().substring(output().lastIndexOf(" VMs"));
