@@ -25,11 +25,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "agentctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
     versionProvider = Agentctl.Version.class, sortOptions = false,
-    header = "Talk to the Quantix guest agent of a VM: commands, files, telemetry, power, snapshots.",
     description = {
-        "Endpoints are URIs: unix:/var/run/quantix-kvm/vms/<vm-id>.agent.sock (virtio-serial),",
-        "vsock://<cid>:<port>, hvsock:/path/to/vm.vsock?port=9443; a plain absolute path means unix:.",
-        "Give -e several times for an auto-fallback list. Start with: agentctl demo"},
+        "Talk to the Quantix guest agent of a VM: commands, files, telemetry, power, snapshots.",
+        "",
+        "Endpoints are URIs: unix:/var/run/quantix-kvm/vms/<vm-id>.agent.sock (virtio-serial), "
+            + "vsock://<cid>:<port>, hvsock:/path/to/vm.vsock?port=9443; a plain path means unix:. "
+            + "Give -e several times for an auto-fallback list. Start with: agentctl demo",
+        ""},
     subcommands = {
         DemoCommand.class, PingCommand.class, InfoCommand.class, ExecCommand.class,
         PushCommand.class, PullCommand.class, WatchCommand.class, StatusCommand.class,
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
         " 4:deadline exceeded",
         " 5:the guest reported a failure",
         " 6:protocol error",
-        " *:exec: the guest command's own exit code"})
+        " *:exec: the guest command's own exit code; quiesce: the local command's"},
+    footer = "")
 public final class Agentctl implements Runnable {
 
   @Option(names = {"-e", "--endpoint"}, paramLabel = "URI", scope = ScopeType.INHERIT,

@@ -40,8 +40,10 @@ import picocli.CommandLine.ParentCommand;
  * Each step prints what it does and the agentctl command that does the same on a real VM.
  */
 @Command(name = "demo", description = {
-    "Walk through the SDK against an embedded fake agent on a temporary socket (no VM, no root):",
-    "ping, info, exec, upload, download with a sha256 check, listing, telemetry, status."})
+    "Walk through the SDK against an embedded fake agent (no VM needed).",
+    "Starts a fake guest agent on a temporary socket (no VM, no root) and shows ping, info, exec, "
+        + "upload, download with a sha256 check, listing, telemetry, a classified failure and "
+        + "the status table, each with the agentctl command that does the same on a real VM."})
 final class DemoCommand implements Callable<Integer> {
   /** Every step's own limit: generous, so a loaded machine still passes. */
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);

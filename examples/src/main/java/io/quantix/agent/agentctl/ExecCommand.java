@@ -17,9 +17,11 @@ import picocli.CommandLine.Parameters;
  * ({@code exec -- 'ls -l /tmp | wc -l'}); several are a program and its arguments, no shell.
  */
 @Command(name = "exec", description = {
-    "Run a command in the guest; exit with its exit code.",
-    "A single CMD goes through the guest's shell; CMD ARGS... run without one.",
-    "--timeout is the guest's time limit (whole seconds, at most 300s; default the agent's 300s)."})
+    "Run a command in the guest and exit with its exit code.",
+    "Prints the command's stdout and stderr to ours, as ssh does. A single CMD goes through the "
+        + "guest's shell ('ls -l | wc -l'); CMD ARGS... run without a shell. Options after CMD "
+        + "are the command's. --timeout is the guest's time limit (whole seconds, at most 300s; "
+        + "default 300s); a command that hits it exits 4."})
 final class ExecCommand extends AgentCommand {
   @Option(names = "--user", paramLabel = "USER", description = "run as this guest user")
   String user;

@@ -51,6 +51,9 @@ final class Failures {
   private static Failure agent(AgentException e) {
     String message = oneLine(e.getMessage());
     ConnectFailure kind = e.connectFailure();
+    if (kind != null) {
+      message = collapseRepeatedPrefix(message);
+    }
     switch (e.code()) {
       case UNAVAILABLE:
         if (kind != null) {
@@ -77,6 +80,23 @@ final class Failures {
       default:
         return new Failure(ExitCodes.FAILURE, message);
     }
+  }
+
+  /**
+   * {@code "NO_CHANNEL unix:/x: NO_CHANNEL unix:/x: detail"} as {@code "NO_CHANNEL unix:/x: detail"}:
+   * a connect failure re-raised for a queued call repeats its classification and endpoint.
+   */
+  static String collapseRepeatedPrefix(String message) {
+    int colon = message.indexOf(": ");
+    if (colon < 0) {
+      return message;
+    }
+    String prefix = message.substring(0, colon + 2);
+    String rest = message.substring(prefix.length());
+    while (rest.startsWith(prefix)) {
+      rest = rest.substring(prefix.length());
+    }
+    return prefix + rest;
   }
 
   /** The failure inside future and reflection wrappers. */

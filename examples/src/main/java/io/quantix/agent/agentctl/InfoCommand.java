@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /** {@code agentctl info}: what the agent said about itself in AgentReady. */
 @Command(name = "info",
-    description = "The agent's AgentReady data: version, OS, kernel, host name, addresses, capabilities.")
+    description = {"The agent's own description of the guest (AgentReady).",
+        "Agent version, OS, kernel, architecture, host name, addresses and capabilities."})
 final class InfoCommand extends AgentCommand {
   @Override
   int run(Target target) throws Exception {

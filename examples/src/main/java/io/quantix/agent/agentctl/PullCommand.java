@@ -10,9 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code agentctl pull REMOTE LOCAL}: copies a guest file here. */
 @Command(name = "pull", description = {
-    "Copy a guest file here (into LOCAL, or LOCAL/<name> when LOCAL is a directory).",
-    "The local file is replaced only once the download is complete.",
-    "A progress bar shows on a terminal; --timeout bounds the whole transfer."})
+    "Copy a guest file here.",
+    "Writes LOCAL, or LOCAL/<name> when LOCAL is a directory, replacing it only once the "
+        + "download is complete. A progress bar shows on a terminal (none when piped); "
+        + "--timeout bounds the whole transfer (default: 30s per chunk)."})
 final class PullCommand extends AgentCommand {
   @Parameters(index = "0", paramLabel = "REMOTE", description = "absolute guest path")
   String remote;

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code agentctl push LOCAL REMOTE}: copies a local file into the guest. */
 @Command(name = "push", description = {
-    "Copy a local file into the guest (a REMOTE ending in / gets the local file's name).",
-    "A progress bar shows on a terminal; --timeout bounds the whole transfer."})
+    "Copy a local file into the guest.",
+    "A REMOTE ending in / gets the local file's name. A progress bar shows on a terminal (none "
+        + "when piped); --timeout bounds the whole transfer (default: 30s per chunk)."})
 final class PushCommand extends AgentCommand {
   @Parameters(index = "0", paramLabel = "LOCAL", description = "local file")
   Path local;

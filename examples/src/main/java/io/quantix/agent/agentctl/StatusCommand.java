@@ -31,9 +31,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code -e} endpoint, one VM each), answered through one registry, as a host daemon would.
  */
 @Command(name = "status", description = {
-    "A table of every VM channel in DIR (<vm-id>.agent.sock), or of each -e endpoint:",
-    "state, agent version, host name, addresses, memory use, age of the last telemetry.",
-    "Waits up to --timeout (default 5s) for the states to settle."})
+    "The status of every VM of a directory (or of each -e endpoint).",
+    "One registry opens every <vm-id>.agent.sock of DIR (or each -e endpoint, one VM each) and "
+        + "prints a table: state, agent version, host name, addresses, memory use, age of the "
+        + "last telemetry. Waits up to --timeout (default 5s) for the states to settle."})
 final class StatusCommand implements Callable<Integer> {
   /** How long to wait for states to settle without --timeout. */
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * link's state changes, until Ctrl-C or {@code --count} reports.
  */
 @Command(name = "watch", description = {
-    "Print telemetry as the guest pushes it (every 5s), and link state changes,",
-    "until Ctrl-C or --count reports. Fails at once (exit 3) if the agent cannot be reached."})
+    "Print telemetry as it arrives, until Ctrl-C.",
+    "Prints each report the guest pushes (every 5s) and each change of the link's state, until "
+        + "Ctrl-C or --count reports. Fails at once (exit 3) if the agent cannot be reached."})
 final class WatchCommand extends AgentCommand {
   @Option(names = "--count", paramLabel = "N", description = "stop after N telemetry reports")
   Integer count;
