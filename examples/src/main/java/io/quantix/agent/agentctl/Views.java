@@ -24,7 +24,8 @@ final class Views {
     TelemetryReport r = t.report();
     StringBuilder sb = new StringBuilder()
         .append(LocalTime.ofInstant(t.receivedAt(), ZoneId.systemDefault()).format(CLOCK))
-        .append("  ").append(vm).append("  ").append(t.hostname().isEmpty() ? "-" : t.hostname())
+        .append("  ").append(vm)
+        .append(t.hostname().isEmpty() || t.hostname().equals(vm) ? "" : " (" + t.hostname() + ")")
         .append(String.format(Locale.ROOT, "  cpu %.1f%%", r.getCpuUsagePercent()))
         .append("  mem ").append(memory(t))
         .append(String.format(Locale.ROOT, "  load %.2f %.2f %.2f", r.getLoadAvg1(),

@@ -26,7 +26,7 @@ class AgentctlWatchTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.outLines()).hasSize(3).allSatisfy(line ->
-        assertThat(line).contains("web-2", "cpu ", "mem ", "load ", "up "));
+        assertThat(line).contains("agent.sock (web-2)", "cpu ", "mem ", "load ", "up "));
     assertThat(r.err()).startsWith("watching ").contains("3 report(s)");
   }
 
