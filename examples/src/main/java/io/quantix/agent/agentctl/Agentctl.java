@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
         ""},
     subcommands = {
         DemoCommand.class, PingCommand.class, InfoCommand.class, ExecCommand.class,
-        PushCommand.class, PullCommand.class, WatchCommand.class, StatusCommand.class,
+        PushCommand.class, PullCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
+        MkdirCommand.class, WatchCommand.class, PowerCommand.Shutdown.class,
+        PowerCommand.Reboot.class, QuiesceCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

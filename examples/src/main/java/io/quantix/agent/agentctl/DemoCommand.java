@@ -6,6 +6,7 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.DownloadOptions;
 import io.quantix.agent.client.Exec;
 import io.quantix.agent.client.ExecResult;
+import io.quantix.agent.client.FileEntry;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -51,7 +53,6 @@ final class DemoCommand implements Callable<Integer> {
   private static final String MISSING_VM = "vm-missing";
   private static final String REMOTE_DIR = "/srv/demo";
   private static final int PAYLOAD_BYTES = 4 * 1024 * 1024;
-  private static final int STEPS = 9;
 
   @ParentCommand
   Agentctl root;
@@ -171,6 +172,19 @@ final class DemoCommand implements Callable<Integer> {
           Format.bytes(down.bytes()) + " (" + Format.rate(down.mibPerSecond()) + "), sha256 "
               + shortHash(received) + " matches the upload");
 
+      List<FileEntry> listing = vm.files().list(REMOTE_DIR).get();
+      List<String> names = new ArrayList<>();
+      List<Json.Obj> entries = new ArrayList<>();
+      for (FileEntry e : listing) {
+        names.add(e.name() + " (" + Format.bytes(e.size()) + ", "
+            + Format.permissions(FileViews.typeChar(e), e.permissions()) + ")");
+        entries.add(FileViews.json(e));
+      }
+      step("list", "the guest directory, paged by the SDK so no entry is lost",
+          "agentctl -e " + endpoint + " ls " + REMOTE_DIR,
+          Json.obj().put("path", REMOTE_DIR).put("entries", entries),
+          REMOTE_DIR + ": " + String.join(", ", names));
+
       Telemetry t = firstTelemetry(vm);
       step("telemetry", "what the guest pushes every 5 s (every second here)",
           "agentctl -e " + endpoint + " watch --count 3",
@@ -227,7 +241,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     } else {
       out.println();
-      out.printf("[%d/%d] %s: %s%n", step, STEPS, name, what);
+      out.printf("[%d/%d] %s: %s%n", step, stepNames().size(), name, what);
       out.println("      $ " + command);
       if (!result.isEmpty()) {
         out.println("      " + result);
@@ -295,7 +309,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static List<String> stepNames() {
-    return List.of("start", "ping", "info", "exec", "upload", "download", "telemetry",
+    return List.of("start", "ping", "info", "exec", "upload", "download", "list", "telemetry",
         "failure", "status");
   }
 }

@@ -86,6 +86,23 @@ class ExamplesSmokeTest {
   }
 
   @Test
+  void consistentSnapshotAgainstAnEndpoint() throws Exception {
+    try (FakeGuestAgent agent = FakeGuestAgent.builder().start()) {
+      ConsistentSnapshot.run(new String[] {agent.endpoint()}, out);
+      assertThat(agent.guest().frozen()).isFalse();
+    }
+    assertThat(output()).contains("frozen: / /boot", "snapshot vm-", "taken; filesystems thawed",
+        "snapshot failed (storage pool is full); filesystems thawed");
+  }
+
+  @Test
+  void consistentSnapshotOnItsOwn() throws Exception {
+    ConsistentSnapshot.run(new String[0], out);
+    assertThat(output()).contains("the fake guest says frozen=true",
+        "filesystems thawed (fake guest frozen=false)");
+  }
+
+  @Test
   void fileSyncSendsOnlyWhatChanged() throws Exception {
     Path site = Files.createDirectories(dir.resolve("site"));
     Files.writeString(site.resolve("a.txt"), "a");
