@@ -42,6 +42,9 @@ final class Failures {
     if (cause instanceof IOException e) {
       return new Failure(ExitCodes.FAILURE, "local I/O failed: " + oneLine(String.valueOf(e)));
     }
+    if (cause instanceof java.util.concurrent.CancellationException) {
+      return new Failure(ExitCodes.FAILURE, "cancelled");
+    }
     if (cause instanceof InterruptedException) {
       return new Failure(ExitCodes.FAILURE, "interrupted");
     }

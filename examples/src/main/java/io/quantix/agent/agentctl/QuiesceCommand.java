@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,23 +58,13 @@ final class QuiesceCommand extends AgentCommand {
     }
     AgentClient client = target.client();
     AtomicReference<Process> running = new AtomicReference<>();
+    AtomicBoolean interrupted = new AtomicBoolean();
     CompletableFuture<Integer> done = client.snapshots().withQuiesced(spec,
-        frozen -> runWhileFrozen(frozen, running));
-    // Ctrl-C: stop the command, and thaw before the JVM goes (a repeated thaw is harmless).
-    Thread hook = new Thread(() -> {
-      if (!done.isDone()) {
-        done.cancel(true);
-        destroy(running.get());
-        try {
-          client.snapshots().thaw().get(THAW_ON_EXIT.toMillis(), TimeUnit.MILLISECONDS);
-          err().println("agentctl: interrupted: filesystems thawed");
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-          err().println("agentctl: interrupted, and the thaw failed: " + e.getMessage()
-              + "; the guest thaws by itself within its freeze timeout");
-        }
-        err().flush();
-      }
-    }, "agentctl-thaw-on-exit");
+        frozen -> runWhileFrozen(frozen, running, interrupted));
+    // Ctrl-C or SIGTERM: stop the command and thaw before the JVM goes. The session stays open
+    // meanwhile: this thread (main) is still waiting for `done`.
+    Thread hook = new Thread(() -> thawOnExit(client, done, running, interrupted),
+        "agentctl-thaw-on-exit");
     Runtime.getRuntime().addShutdownHook(hook);
     int code;
     try {
@@ -97,12 +88,47 @@ final class QuiesceCommand extends AgentCommand {
   }
 
   /**
+   * The JVM is being stopped: stop the local command, let {@code withQuiesced} thaw (it does once
+   * the command ended), and if that takes too long, thaw directly (a repeated thaw is harmless).
+   */
+  private void thawOnExit(AgentClient client, CompletableFuture<Integer> done,
+      AtomicReference<Process> running, AtomicBoolean interrupted) {
+    if (done.isDone()) {
+      return;
+    }
+    interrupted.set(true);
+    destroy(running.get());
+    PrintWriter err = err();
+    try {
+      done.get(THAW_ON_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+      err.println("agentctl: interrupted: the command was stopped and the filesystems thawed");
+    } catch (ExecutionException e) {
+      err.println("agentctl: interrupted: " + Failures.classify(e).message());
+    } catch (InterruptedException | TimeoutException e) {
+      try {
+        client.snapshots().thaw().get(THAW_ON_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+        err.println("agentctl: interrupted: filesystems thawed");
+      } catch (InterruptedException | ExecutionException | TimeoutException failed) {
+        err.println("agentctl: interrupted, and the thaw failed ("
+            + Failures.classify(failed).message()
+            + "); the guest thaws by itself when its freeze timeout ends");
+      }
+      done.cancel(true);
+    }
+    err.flush();
+  }
+
+  /**
    * Starts the local command once the guest is frozen; the returned future ends with its exit code.
-   * Should the SDK cancel it (freeze window over, or Ctrl-C), the command is stopped.
+   * Should the SDK cancel it (freeze window over), the command is stopped.
    */
   private CompletableFuture<Integer> runWhileFrozen(Quiesced frozen,
-      AtomicReference<Process> running) {
+      AtomicReference<Process> running, AtomicBoolean interrupted) {
     CompletableFuture<Integer> exit = new CompletableFuture<>();
+    if (interrupted.get()) {
+      exit.completeExceptionally(CliError.failure("interrupted before the command started"));
+      return exit;
+    }
     List<String> points = new ArrayList<>();
     frozen.filesystems().forEach(f -> points.add(f.mountPoint()));
     if (!json()) {
@@ -114,6 +140,9 @@ final class QuiesceCommand extends AgentCommand {
       Process p = new ProcessBuilder("sh", "-c", then)
           .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
       running.set(p);
+      if (interrupted.get()) {
+        destroy(p);
+      }
       // With --json the command's stdout goes to stderr, keeping stdout one JSON object.
       Thread pumpOut = pump(p.getInputStream(), json() ? err() : out());
       Thread pumpErr = pump(p.getErrorStream(), err());

@@ -3,13 +3,16 @@ package io.quantix.agent.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.quantix.agent.testkit.FakeGuestAgent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +66,21 @@ class AgentctlJarIT {
     }
     assertThat(out()).contains("matches the upload", "every step passed");
     assertThat(err()).as("quiet by default").isEmpty();
+  }
+
+  @Test
+  void sigtermDuringQuiesceStopsTheCommandAndThaws() throws Exception {
+    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).start()) {
+      Process p = start("-e", agent.endpoint(), "quiesce", "--then", "sleep 60");
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> err().contains("running:"));
+      assertThat(agent.guest().frozen()).isTrue();
+
+      p.destroy();   // SIGTERM, as Ctrl-C would (both run the shutdown hooks)
+      waitFor(p);
+
+      assertThat(err()).contains("interrupted: the command was stopped and the filesystems thawed");
+      assertThat(agent.guest().frozen()).isFalse();
+    }
   }
 
   @Test
