@@ -83,6 +83,7 @@ public final class VmLink {
   private ScheduledFuture<?> readyTimer;
   private String endpointText = "";
   private long probeSequence;
+  private AgentException lastConnectFailure;
 
   /** A status transition, for the registry's listeners. */
   public record StatusChange(AgentStatus previous, AgentStatus current) {}
@@ -279,8 +280,8 @@ public final class VmLink {
       waiting.addLast(call);
     } else {
       AgentStatus s = status;
-      call.fail(s.failure() != null
-          ? AgentException.connectFailed(s.failure(), endpointOrVm(), s.detail(), null)
+      // The classified failure of the last attempt already names the endpoint and the cause.
+      call.fail(s.failure() != null && lastConnectFailure != null ? lastConnectFailure
           : AgentException.of(Code.UNAVAILABLE, vmId + ": agent " + s.state() + ": " + s.detail()));
     }
   }
@@ -432,6 +433,7 @@ public final class VmLink {
         : kind == ConnectFailure.VM_NOT_RUNNING ? AgentState.VM_NOT_RUNNING
         : kind == ConnectFailure.AGENT_SILENT ? AgentState.AGENT_SILENT
         : AgentState.DISCONNECTED;
+    lastConnectFailure = failure;
     String detail = failure.getMessage();
     if (state != status.state() || !detail.equals(status.detail())) {
       log.debug("agent {} connect failed: {}", vmId, detail);
@@ -449,6 +451,7 @@ public final class VmLink {
     AgentException silent = AgentException.connectFailed(ConnectFailure.AGENT_SILENT,
         endpointText, "no AgentReady or pong within " + config.readyTimeout().toMillis()
             + " ms: agent not installed or not running, or the channel is held elsewhere", null);
+    lastConnectFailure = silent;
     setState(AgentState.AGENT_SILENT, silent.getMessage(), ConnectFailure.AGENT_SILENT);
     failWaiting(silent);
     Channel ch = channels.get(handler);
@@ -465,6 +468,7 @@ public final class VmLink {
   }
 
   private void becomeReady() {
+    lastConnectFailure = null;
     cancel(readyTimer);
     readyTimer = null;
     attempts = 0;
@@ -497,6 +501,9 @@ public final class VmLink {
     }
     if (status.state() != AgentState.AGENT_SILENT) {
       setState(AgentState.DISCONNECTED, cause.getMessage(), cause.connectFailure());
+    }
+    if (cause.connectFailure() != null) {
+      lastConnectFailure = cause;
     }
     MDC.put("vmId", vmId);
     try {
@@ -623,11 +630,6 @@ public final class VmLink {
     if (transition && previous.state() != next.state()) {
       statusSink.accept(new StatusChange(previous, status()));
     }
-  }
-
-  private String endpointOrVm() {
-    return endpointText.isEmpty() ? (endpoints.isEmpty() ? vmId : endpoints.get(0).uri())
-        : endpointText;
   }
 
   private static void cancel(ScheduledFuture<?> timer) {
