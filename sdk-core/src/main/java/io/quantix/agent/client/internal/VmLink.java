@@ -547,8 +547,16 @@ public final class VmLink {
       becomeReady();
       return;
     }
-    setState(AgentState.CONNECTING, "connected to " + endpointText
-        + ", waiting for AgentReady (attempt " + attempts + ")", null);
+    if (status.state() == AgentState.AGENT_SILENT) {
+      // Reaching the socket again is no news for a silent agent: it stays silent (no flicker)
+      // until it speaks.
+      AgentStatus s = status;
+      publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
+          endpointText, null, null), false);
+    } else {
+      setState(AgentState.CONNECTING, "connected to " + endpointText
+          + ", waiting for AgentReady (attempt " + attempts + ")", null);
+    }
     readyTimer = loop.schedule(() -> onReadyTimeout(handler),
         config.readyTimeout().toNanos(), TimeUnit.NANOSECONDS);
     sendProbe(handler);
