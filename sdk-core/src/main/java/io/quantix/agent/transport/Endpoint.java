@@ -31,7 +31,10 @@ public sealed interface Endpoint permits Endpoint.Unix, Endpoint.Vsock, Endpoint
   /** The framing to speak on this endpoint. */
   FrameFormat framing();
 
-  /** The canonical URI text of this endpoint. */
+  /**
+   * The canonical URI text of this endpoint; {@link #parse(String)} reads it back to an equal
+   * endpoint (socket paths are percent-encoded where a URI needs it, e.g. spaces as {@code %20}).
+   */
   String uri();
 
   /**

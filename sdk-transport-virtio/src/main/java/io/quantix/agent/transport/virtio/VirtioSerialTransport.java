@@ -10,9 +10,9 @@ import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
 import io.quantix.agent.transport.Transport;
 import io.quantix.agent.transport.virtio.internal.ChannelLocks;
-import io.quantix.agent.transport.virtio.internal.ConnectAttempt;
-import io.quantix.agent.transport.virtio.internal.Errno;
-import io.quantix.agent.transport.virtio.internal.UnixSockets;
+import io.quantix.agent.transport.internal.ConnectAttempt;
+import io.quantix.agent.transport.internal.Errno;
+import io.quantix.agent.transport.internal.UnixSockets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -114,7 +114,7 @@ public final class VirtioSerialTransport implements Transport {
 
   private static void open(EventLoop loop, Path path, ConnectRequest request,
       ConnectAttempt attempt) {
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       return;
     }
     boolean epoll = request.eventLoops().isEpoll();
@@ -146,7 +146,7 @@ public final class VirtioSerialTransport implements Transport {
       fail(attempt, f.cause());
       return;
     }
-    if (attempt.isSettled()) {
+    if (attempt.isOverOrExpired()) {
       channel.close();
       return;
     }

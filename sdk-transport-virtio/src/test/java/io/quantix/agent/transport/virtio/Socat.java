@@ -74,6 +74,12 @@ final class Socat implements AutoCloseable {
     return socat;
   }
 
+  /** The pids of socat's forked children: one per host client it has accepted and still serves. */
+  java.util.Set<Long> children() {
+    return process.children().map(ProcessHandle::pid)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   /** The guest's writing end of the port (opened once, kept open: closing the PTY ends socat's session). */
   synchronized FileOutputStream guestOut() throws IOException {
     if (guestOut == null) {

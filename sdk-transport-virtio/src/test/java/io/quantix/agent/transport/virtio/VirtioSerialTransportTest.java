@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -190,6 +191,34 @@ class VirtioSerialTransportTest {
           TransportOptions.DEFAULT), ConnectFailure.TIMEOUT);
       assertThat(e.getMessage()).contains("unix:" + stale).contains("deadline");
     });
+  }
+
+  @Test
+  void aDeadlineThatPassesWhileTheEventLoopIsBusyIsTimeout() throws Exception {
+    Path sock = dir.resolve("live.sock");
+    closeLater(UnixServer.serving(sock, UnixServer::drainAndClose));
+    EventLoops single = EventLoops.create(1);
+    try {
+      assertNoDescriptorLeak(() -> {
+        CountDownLatch release = new CountDownLatch(1);
+        single.group().execute(() -> {
+          try {
+            release.await(); // the event loop is busy until the deadline has passed
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        Deadline deadline = Deadline.after(Duration.ofMillis(200));
+        CompletableFuture<Channel> attempt = transport.connect(Endpoint.unix(sock),
+            new ConnectRequest(single, deadline, new ByteCollector(), TransportOptions.DEFAULT));
+        await().atMost(Duration.ofSeconds(5)).until(deadline::isExpired);
+        release.countDown();
+        AgentException e = failure(attempt, ConnectFailure.TIMEOUT);
+        assertThat(e.getMessage()).contains("unix:" + sock).contains("deadline");
+      });
+    } finally {
+      TestSupport.close(single);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.virtio.internal;
+package io.quantix.agent.transport.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -23,6 +23,10 @@ import jdk.net.UnixDomainPrincipal;
  * Unix-domain-socket plumbing shared by the transports that connect to a socket file: the
  * "is there a socket here" check, the channel and address types for epoll and NIO event loops, the
  * {@code SO_PEERCRED} check, and the classification of connect errors.
+ *
+ * <p>The two transport modules must not depend on each other, so this class has an identical twin
+ * in {@code io.quantix.agent.transport.virtio.internal} and {@code
+ * io.quantix.agent.transport.vsock.internal}; change both together.
  *
  * <pre>{@code
  * String problem = UnixSockets.checkSocketFile(path);     // null when it is a socket
@@ -143,7 +147,7 @@ public final class UnixSockets {
         return "permission denied (" + Errno.name(errno)
             + "): the channel exists but this process may not open it";
       case Errno.ECONNREFUSED:
-        return "connection refused (ECONNREFUSED): nothing listens on the socket, QEMU is not running";
+        return "connection refused (ECONNREFUSED): nothing listens on the socket, the VM is not running";
       case Errno.ECONNRESET:
         return "connection reset while connecting (ECONNRESET)";
       case Errno.EAGAIN:

@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.virtio.internal;
+package io.quantix.agent.transport.internal;
 
 import io.netty.channel.unix.Errors;
 import java.io.FileNotFoundException;
@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  * {@link FileNotFoundException}. The JDK's NIO transport has no numbers at all: its exceptions carry
  * {@code strerror} text, which is matched as a last resort for the few errnos this SDK classifies.
  *
+ * <p>The two transport modules must not depend on each other, so this class has an identical twin
+ * in {@code io.quantix.agent.transport.virtio.internal} and {@code
+ * io.quantix.agent.transport.vsock.internal}; change both together.
+ *
  * <pre>{@code
  * if (Errno.of(cause) == Errno.ECONNREFUSED) { ... }
  * }</pre>
@@ -35,6 +39,8 @@ public final class Errno {
   public static final int EACCES = 13;
   /** No such device: no vsock transport reaches the CID. */
   public static final int ENODEV = 19;
+  /** Broken pipe: the peer closed while we wrote. */
+  public static final int EPIPE = 32;
   /** Socket operation on non-socket. */
   public static final int ENOTSOCK = 88;
   /** Protocol not supported. */
@@ -62,6 +68,7 @@ public final class Errno {
       {"no such file or directory", "2"},
       {"resource temporarily unavailable", "11"},
       {"connection reset", "104"},
+      {"broken pipe", "32"},
       {"connection timed out", "110"},
       {"permission denied", "13"},
       {"operation not permitted", "1"},
@@ -124,6 +131,7 @@ public final class Errno {
       case EAGAIN: return "EAGAIN";
       case EACCES: return "EACCES";
       case ENODEV: return "ENODEV";
+      case EPIPE: return "EPIPE";
       case ENOTSOCK: return "ENOTSOCK";
       case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
       case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";

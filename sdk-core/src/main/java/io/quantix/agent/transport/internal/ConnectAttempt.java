@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.virtio.internal;
+package io.quantix.agent.transport.internal;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * channel and releases every resource <em>before</em> the future fails, so a failed attempt leaves
  * nothing open; a success hands the resources over to the channel's close future.
  *
+ * <p>The two transport modules must not depend on each other, so this class has an identical twin
+ * in {@code io.quantix.agent.transport.virtio.internal} and {@code
+ * io.quantix.agent.transport.vsock.internal}; change both together.
+ *
  * <pre>{@code
  * ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
  * attempt.onCleanup(lock::release);              // before the attempt starts
@@ -43,6 +47,7 @@ public final class ConnectAttempt {
   private volatile Channel channel;
   private volatile ScheduledFuture<?> timer;
   private volatile EventExecutor loop;
+  private volatile Deadline deadline;
 
   /** An attempt to reach {@code endpoint} (its URI, used in every message). */
   public ConnectAttempt(String endpoint) {
@@ -70,6 +75,18 @@ public final class ConnectAttempt {
     return settled.get();
   }
 
+  /**
+   * Whether the attempt is over or its deadline has passed (then it fails with TIMEOUT now, even
+   * if the timer has not run yet, for instance because the event loop was busy).
+   */
+  public boolean isOverOrExpired() {
+    Deadline d = deadline;
+    if (!settled.get() && d != null && d.isExpired()) {
+      fail(ConnectFailure.TIMEOUT, "the deadline passed before the connection was ready", null);
+    }
+    return settled.get();
+  }
+
   /** Registers a release action; call before the attempt starts. Runs exactly once. */
   public void onCleanup(Runnable action) {
     cleanups.add(action);
@@ -81,6 +98,7 @@ public final class ConnectAttempt {
    */
   public void start(EventExecutor loop, Deadline deadline) {
     this.loop = loop;
+    this.deadline = deadline;
     long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
     timer = loop.schedule(
         () -> fail(ConnectFailure.TIMEOUT, "not connected before the deadline", null),
@@ -116,8 +134,15 @@ public final class ConnectAttempt {
     });
   }
 
-  /** Completes the attempt with {@code ch}; its resources are released when it closes. */
+  /**
+   * Completes the attempt with {@code ch}; its resources are released when it closes. A channel
+   * that is ready only after the deadline is not handed out: the attempt fails with TIMEOUT.
+   */
   public void succeed(Channel ch) {
+    Deadline d = deadline;
+    if (d != null && d.isExpired()) {
+      fail(ConnectFailure.TIMEOUT, "the connection was ready only after the deadline", null);
+    }
     if (!settled.compareAndSet(false, true)) {
       ch.close();
       return;
