@@ -8,6 +8,7 @@ import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.internal.AgentClientImpl;
+import io.quantix.agent.client.internal.ConnectGate;
 import io.quantix.agent.client.internal.LinkConfig;
 import io.quantix.agent.client.internal.VmLink;
 import io.quantix.agent.transport.Endpoint;
@@ -174,6 +175,7 @@ public final class AgentRegistry implements AutoCloseable {
     final LinkConfig config;
     final CallOptions defaultOptions;
     final StatusHub hub;
+    final ConnectGate gate;
     final EventLoops ownedLoops;
     final List<ExecutorService> ownedExecutors;
     final Throwable createdAt;
@@ -205,6 +207,7 @@ public final class AgentRegistry implements AutoCloseable {
       }
       this.ownedExecutors = List.copyOf(owned);
       this.hub = new StatusHub(events);
+      this.gate = new ConnectGate(b.maxConcurrentConnects);
       this.config = new LinkConfig(loops, b.transports != null ? b.transports : Transports.load(),
           b.transportOptions, callbacks, events, b.metrics, b.maxInFlight, b.maxWaiting,
           b.connectTimeout, b.readyTimeout, b.resetGrace, b.keepAliveIdle, b.keepAliveMisses,
@@ -236,7 +239,7 @@ public final class AgentRegistry implements AutoCloseable {
           throw AgentException.invalidArgument(e.getMessage());
         }
         created[0] = new VmLink(id, endpoints == null ? List.of() : endpoints, source, config,
-            hub, closed::get);
+            hub, closed::get, gate);
         return created[0];
       });
       if (created[0] == link) {
@@ -363,6 +366,8 @@ public final class AgentRegistry implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
     /** Default attempts per call. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Default connect attempts under way at once, over all VMs of a registry. */
+    public static final int DEFAULT_MAX_CONCURRENT_CONNECTS = 64;
 
     private EndpointResolver resolver = EndpointResolver.standard();
     private EventLoops eventLoops;
@@ -384,6 +389,7 @@ public final class AgentRegistry implements AutoCloseable {
     private Duration reconnectMin = DEFAULT_RECONNECT_MIN;
     private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private int maxConcurrentConnects = DEFAULT_MAX_CONCURRENT_CONNECTS;
     private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
         .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
         .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(3)
@@ -503,6 +509,15 @@ public final class AgentRegistry implements AutoCloseable {
     /** Attempts per call, the first included (default 5). */
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = positive(attempts, "maxAttempts");
+      return this;
+    }
+
+    /**
+     * Connect attempts under way at once, over all VMs (default 64); the others wait their turn,
+     * so that registering thousands of VMs at once does not time attempts out in the queue.
+     */
+    public Builder maxConcurrentConnects(int attempts) {
+      this.maxConcurrentConnects = positive(attempts, "maxConcurrentConnects");
       return this;
     }
 

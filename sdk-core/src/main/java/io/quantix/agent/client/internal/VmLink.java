@@ -60,6 +60,7 @@ public final class VmLink {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Consumer<StatusChange> statusSink;
   private final BooleanSupplier disarmed;
+  private final ConnectGate gate;
 
   // Made on first use: a dashboard-only VM never needs them (10,000 idle sessions, little heap).
   private volatile CircuitBreaker breaker;
@@ -81,6 +82,7 @@ public final class VmLink {
   private int attempts;
   private int failuresInRow;
   private long readySinceNanos;
+  private boolean holdingPermit;
   private ScheduledFuture<?> reconnectTimer;
   private ScheduledFuture<?> readyTimer;
   private String endpointText = "";
@@ -96,15 +98,18 @@ public final class VmLink {
    * @param resolver resolves the VM again before every later attempt (a libvirt channel directory
    *     changes with the domain id at every VM start)
    * @param disarmed true once the owner closed: no connect starts after that, on any loop
+   * @param gate bounds the connect attempts under way at once, shared by the owner's links
    */
   public VmLink(String vmId, List<Endpoint> endpoints, EndpointResolver resolver,
-      LinkConfig config, Consumer<StatusChange> statusSink, BooleanSupplier disarmed) {
+      LinkConfig config, Consumer<StatusChange> statusSink, BooleanSupplier disarmed,
+      ConnectGate gate) {
     this.vmId = vmId;
     this.endpoints = List.copyOf(endpoints);
     this.resolver = resolver;
     this.config = config;
     this.statusSink = statusSink;
     this.disarmed = disarmed;
+    this.gate = gate;
     this.loop = config.eventLoops().group().next();
     this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
         "not connected yet", null, "", null, null);
@@ -488,6 +493,23 @@ public final class VmLink {
           "the resolver found no agent channel for VM '" + vmId + "'", null));
       return;
     }
+    gate.acquire(() -> {
+      try {
+        loop.execute(this::startAttempt);
+      } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        gate.release();
+      }
+    });
+  }
+
+  /** Starts the attempt once the gate let it through; the deadline starts now. */
+  private void startAttempt() {
+    holdingPermit = true;
+    if (closed || disarmed.getAsBoolean()) {
+      releasePermit();
+      connecting = false;
+      return;
+    }
     ConnectRequest request = new ConnectRequest(EventLoops.wrap(loop),
         Deadline.after(config.connectTimeout()), new SessionInitializer(),
         config.transportOptions());
@@ -501,11 +523,19 @@ public final class VmLink {
       try {
         loop.execute(() -> onConnected(c, e));
       } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        gate.release();
         if (c != null) {
           c.channel().close();
         }
       }
     });
+  }
+
+  private void releasePermit() {
+    if (holdingPermit) {
+      holdingPermit = false;
+      gate.release();
+    }
   }
 
   /** Asks the resolver again; keeps the last endpoints if it fails. */
@@ -520,6 +550,7 @@ public final class VmLink {
 
   private void onConnected(Connection connection, Throwable error) {
     connecting = false;
+    releasePermit();
     if (closed) {
       if (connection != null) {
         connection.channel().close();
