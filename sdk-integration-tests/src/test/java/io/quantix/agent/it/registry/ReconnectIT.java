@@ -229,7 +229,8 @@ class ReconnectIT {
     SocketChannel holder = closeLater(RegistryTesting.holdChannel(agent.socketPath()));
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> agent.counters().connectionsAccepted() == 1);
-    AgentRegistry registry = closeLater(registryBuilder().maxWaiting(3).build());
+    AgentRegistry registry = closeLater(registryBuilder().maxWaiting(3)
+        .readyTimeout(Duration.ofSeconds(5)).build());
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(30));
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> registry.status("vm").detail().contains("waiting for AgentReady"));

@@ -98,7 +98,7 @@ class StatusTableIT {
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> agent.counters().connectionsAccepted() == 1);
     Transitions transitions = new Transitions();
-    AgentRegistry registry = registry(transitions, Duration.ofSeconds(2));
+    AgentRegistry registry = registry(transitions, Duration.ofSeconds(3));
     Instant asked = Instant.now();
     AgentClient client = registry.client("vm");
 
