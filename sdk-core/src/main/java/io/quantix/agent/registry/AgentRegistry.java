@@ -16,7 +16,6 @@ import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.TransportOptions;
 import io.quantix.agent.transport.Transports;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * reconnect loop, with its status answered from cached state. Concurrent first calls for a VM share
  * one connect; {@link #close()} stops every loop and leaves no thread behind. A registry that is
  * garbage-collected without being closed logs a warning with the stack that created it, then
- * closes itself.
+ * closes itself (a daemon thread, {@code quantix-agent-leak-reaper}, watches for that while any
+ * registry is open).
  *
  * <pre>{@code
  * try (AgentRegistry agents = AgentRegistry.builder()
@@ -63,11 +63,11 @@ public final class AgentRegistry implements AutoCloseable {
   static volatile BiConsumer<String, Throwable> leakObserver;
 
   private final Core core;
-  private final Cleaner.Cleanable cleanable;
+  private final LeakReaper.Tracked tracked;
 
   private AgentRegistry(Builder b) {
     this.core = new Core(b);
-    this.cleanable = LeakCleaner.INSTANCE.register(this, core);
+    this.tracked = LeakReaper.track(this, core::runOnce);
   }
 
   /** A new builder with production defaults. */
@@ -158,16 +158,17 @@ public final class AgentRegistry implements AutoCloseable {
   @Override
   public void close() {
     core.closedExplicitly = true;
-    cleanable.clean();
+    tracked.untrack();
+    core.runOnce();
     Reference.reachabilityFence(this);
   }
 
   /**
    * Everything the registry owns, kept apart from the {@link AgentRegistry} object so that the
    * object can become unreachable (and its leak be reported) while links, loops and timers still
-   * run: nothing here refers back to it. Also the cleaning action.
+   * run: nothing here refers back to it.
    */
-  private static final class Core implements Runnable {
+  private static final class Core {
     final ConcurrentHashMap<String, VmLink> links = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     final AtomicBoolean closed = new AtomicBoolean();
@@ -179,6 +180,7 @@ public final class AgentRegistry implements AutoCloseable {
     final EventLoops ownedLoops;
     final List<ExecutorService> ownedExecutors;
     final Throwable createdAt;
+    final AtomicBoolean ran = new AtomicBoolean();
     volatile boolean closedExplicitly;
 
     Core(Builder b) {
@@ -279,9 +281,14 @@ public final class AgentRegistry implements AutoCloseable {
       return result;
     }
 
-    /** Closes everything; run once, by {@code close()} or by the cleaner after a leak. */
-    @Override
-    public void run() {
+    /**
+     * Closes everything, once: by {@code close()}, or by the leak reaper after the registry was
+     * collected unclosed (then with a warning naming where it was created).
+     */
+    void runOnce() {
+      if (!ran.compareAndSet(false, true)) {
+        return;
+      }
       if (!closedExplicitly) {
         String message = "an AgentRegistry was garbage-collected without being closed; closing it"
             + " now. It was created at:";
@@ -328,20 +335,6 @@ public final class AgentRegistry implements AutoCloseable {
       }
       hub.clear();
     }
-  }
-
-  /**
-   * The one process-wide cleaner of abandoned registries: a single daemon thread, named
-   * {@code quantix-agent-cleaner}, shared by every registry and started with the first.
-   */
-  private static final class LeakCleaner {
-    static final Cleaner INSTANCE = Cleaner.create(r -> {
-      Thread t = new Thread(r, "quantix-agent-cleaner");
-      t.setDaemon(true);
-      return t;
-    });
-
-    private LeakCleaner() {}
   }
 
   /** Builder of {@link AgentRegistry}; every setting has a production default. */

@@ -55,10 +55,29 @@ class RegistryLeakTest {
           return reports.stream().anyMatch(t -> createdBy(t, "abandonARegistry"));
         });
     assertThat(reports).noneMatch(t -> createdBy(t, "closeARegistry"));
-    // The cleaner closed what the abandoned registry owned.
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Thread.getAllStackTraces()
-        .keySet().stream().noneMatch(t -> t.getName().startsWith("quantix-agent-io")
-            || t.getName().startsWith("quantix-agent-callback")
-            || t.getName().startsWith("quantix-agent-events")));
+    // The reaper closed what the abandoned registry owned, and with no registry left, ended too.
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sdkThreads().isEmpty());
+  }
+
+  @Test
+  void closingTheLastRegistryEndsTheWatchingThreadAtOnce() {
+    AgentRegistry first = AgentRegistry.builder().build();
+    AgentRegistry second = AgentRegistry.builder().build();
+    assertThat(sdkThreads()).contains(LeakReaper.THREAD_NAME);
+    first.close();
+    assertThat(sdkThreads()).contains(LeakReaper.THREAD_NAME);
+    second.close();
+    assertThat(sdkThreads()).doesNotContain(LeakReaper.THREAD_NAME);
+    second.close();
+    AgentRegistry third = AgentRegistry.builder().build();
+    assertThat(sdkThreads()).contains(LeakReaper.THREAD_NAME);
+    third.close();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sdkThreads().isEmpty());
+    assertThat(reports).isEmpty();
+  }
+
+  private static List<String> sdkThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(Thread::getName).filter(n -> n.startsWith("quantix-agent-")).toList();
   }
 }

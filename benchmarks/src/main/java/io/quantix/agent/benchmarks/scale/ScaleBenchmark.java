@@ -49,8 +49,6 @@ public final class ScaleBenchmark {
   static final double CPU_TARGET_PERCENT = 20.0;
   static final long HEAP_PER_SESSION_TARGET = 32 * 1024;
   static final int SDK_THREADS_TARGET = 16;
-  /** The one cleaner thread of abandoned registries, shared by the whole process. */
-  static final String CLEANER = "quantix-agent-cleaner";
 
   private final int vms;
   private final int processes;
@@ -225,10 +223,10 @@ public final class ScaleBenchmark {
     }
     // Threads end just after their executors report termination; give them a moment.
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    List<String> left = registryThreads();
+    List<String> left = sdkThreads();
     while (!left.isEmpty() && System.nanoTime() < until) {
       Thread.sleep(10);
-      left = registryThreads();
+      left = sdkThreads();
     }
     r.sdkThreadsAfterClose = left;
     r.threadsBefore = threadsBefore;
@@ -281,7 +279,7 @@ public final class ScaleBenchmark {
         r.heapPerSession, r.heapPerSession / 1024.0), "<= 32 KiB", heapOk);
     row("SDK threads (quantix-agent-*)", r.maxSdkThreads + " " + r.sdkThreadNames, "<= 16",
         threadsOk);
-    row("registry threads left after close() (the process-wide " + CLEANER + " excepted)",
+    row("SDK threads left after close()",
         r.sdkThreadsAfterClose.size() + " " + r.sdkThreadsAfterClose, "0", closeOk);
     System.out.printf(Locale.ROOT, "- connect attempts until all were CONNECTED: %,d (%,d retries)%n",
         r.connectAttempts, r.connectAttempts - vms);
@@ -304,11 +302,6 @@ public final class ScaleBenchmark {
   private static List<String> sdkThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
         .map(Thread::getName).filter(n -> n.startsWith("quantix-agent-")).sorted().toList();
-  }
-
-  /** SDK threads but the process-wide cleaner, which no registry owns. */
-  private static List<String> registryThreads() {
-    return sdkThreads().stream().filter(n -> !n.equals(CLEANER)).toList();
   }
 
   private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {

@@ -23,9 +23,6 @@ import java.util.stream.Collectors;
 
 /** Helpers shared by the registry's integration tests. */
 final class RegistryTesting {
-  /** The process-wide cleaner thread of abandoned registries; shared, never per registry. */
-  static final String CLEANER_THREAD = "quantix-agent-cleaner";
-
   private RegistryTesting() {}
 
   /** The failure a future ended with. */
@@ -64,12 +61,12 @@ final class RegistryTesting {
     }
   }
 
-  /** Live threads the SDK owns (named quantix-agent-*), without the process-wide cleaner. */
+  /** Live threads the SDK owns (named quantix-agent-*). */
   static Set<String> sdkThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .map(Thread::getName)
-        .filter(n -> n.startsWith("quantix-agent-") && !n.equals(CLEANER_THREAD))
+        .filter(n -> n.startsWith("quantix-agent-"))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
