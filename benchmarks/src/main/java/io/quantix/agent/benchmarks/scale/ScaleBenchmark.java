@@ -55,21 +55,23 @@ public final class ScaleBenchmark {
   private final Duration measure;
   private final Duration telemetry;
   private final boolean assertTargets;
+  private final int connects;
 
   private ScaleBenchmark(int vms, int processes, Duration measure, Duration telemetry,
-      boolean assertTargets) {
+      boolean assertTargets, int connects) {
     this.vms = vms;
     this.processes = processes;
     this.measure = measure;
     this.telemetry = telemetry;
     this.assertTargets = assertTargets;
+    this.connects = connects;
   }
 
   /**
    * Runs the benchmark.
    *
    * @param args {@code --quick}, {@code --vms N}, {@code --processes P}, {@code --measure SECONDS},
-   *     {@code --telemetry MILLIS}, {@code --no-assert}
+   *     {@code --telemetry MILLIS}, {@code --connects ATTEMPTS_AT_ONCE}, {@code --no-assert}
    */
   public static void main(String[] args) throws Exception {
     int vms = 10_000;
@@ -77,6 +79,7 @@ public final class ScaleBenchmark {
     long measureSeconds = 60;
     long telemetryMillis = 5_000;
     boolean assertTargets = true;
+    int connects = AgentRegistry.Builder.DEFAULT_MAX_CONCURRENT_CONNECTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick":
@@ -96,6 +99,9 @@ public final class ScaleBenchmark {
         case "--telemetry":
           telemetryMillis = Long.parseLong(args[++i]);
           break;
+        case "--connects":
+          connects = Integer.parseInt(args[++i]);
+          break;
         case "--no-assert":
           assertTargets = false;
           break;
@@ -109,7 +115,7 @@ public final class ScaleBenchmark {
       System.exit(2);
     }
     boolean met = new ScaleBenchmark(vms, processes, Duration.ofSeconds(measureSeconds),
-        Duration.ofMillis(telemetryMillis), assertTargets).run();
+        Duration.ofMillis(telemetryMillis), assertTargets, connects).run();
     System.exit(met || !assertTargets ? 0 : 1);
   }
 
@@ -151,6 +157,7 @@ public final class ScaleBenchmark {
     long started;
     AtomicLong attempts = new AtomicLong();
     AgentRegistry registry = AgentRegistry.builder().resolver(EndpointResolver.directory(dir))
+        .maxConcurrentConnects(connects)
         .metrics(new AgentMetrics() {
           @Override
           public void connectAttempt(String vmId, int attempt) {
