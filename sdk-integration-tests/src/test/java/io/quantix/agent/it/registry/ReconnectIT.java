@@ -115,6 +115,29 @@ class ReconnectIT {
   }
 
   @Test
+  void anUnreadableStreamEndsTheSessionAndTheLoopOpensANewOne() {
+    FakeGuestAgent agent = agent("vm");
+    Transitions transitions = new Transitions();
+    AgentRegistry registry = closeLater(registryBuilder().build());
+    registry.addStatusListener(transitions);
+    AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
+    awaitState(registry, "vm", AgentState.CONNECTED);
+    int stepsBefore = transitions.steps.size();
+
+    // More than 64 KiB without a frame magic: the decoder gives up resynchronising.
+    agent.sendRaw(new byte[70_000]);
+    Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> transitions.statesSince("vm", stepsBefore).contains(AgentState.CONNECTED));
+    assertThat(transitions.statesSince("vm", stepsBefore)).containsExactly(
+        AgentState.DISCONNECTED, AgentState.CONNECTING, AgentState.CONNECTED);
+    assertThat(transitions.steps.stream().filter(s -> s.current().state()
+        == AgentState.DISCONNECTED).findFirst().orElseThrow().current().detail())
+        .contains("stream unreadable");
+    assertThat(agent.counters().connectionsAccepted()).isEqualTo(2);
+    assertThat(client.ping().join()).isNotNull();
+  }
+
+  @Test
   void callsMadeWhileDisconnectedWaitForTheNextSession() {
     FakeGuestAgent agent = agent("vm");
     Transitions transitions = new Transitions();
