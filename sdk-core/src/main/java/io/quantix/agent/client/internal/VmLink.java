@@ -64,13 +64,9 @@ public final class VmLink {
 
   // Made on first use: a dashboard-only VM never needs them (10,000 idle sessions, little heap).
   private volatile CircuitBreaker breaker;
-  private volatile Listeners<Telemetry> telemetryListeners;
-  private volatile Listeners<AgentInfo> readyListeners;
-  private volatile Listeners<GuestEvent> guestEventListeners;
 
   private volatile AgentStatus status;
-  private volatile AgentInfo agentInfo;
-  private volatile Telemetry telemetry;
+  private final LinkEvents events;
 
   // Loop-confined.
   private List<Endpoint> endpoints;
@@ -112,6 +108,7 @@ public final class VmLink {
     this.disarmed = disarmed;
     this.gate = gate;
     this.loop = config.eventLoops().group().next();
+    this.events = new LinkEvents(vmId, config.metrics(), config.eventExecutor());
     this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
         "not connected yet", null, "", null, null);
   }
@@ -135,8 +132,8 @@ public final class VmLink {
   /** The cached status: no I/O. */
   public AgentStatus status() {
     AgentStatus s = status;
-    AgentInfo i = agentInfo;
-    Telemetry t = telemetry;
+    AgentInfo i = events.agentInfo();
+    Telemetry t = events.telemetry();
     if (s.info() == i && s.lastTelemetry() == t) {
       return s;
     }
@@ -146,12 +143,12 @@ public final class VmLink {
 
   /** The last AgentReady, if any. */
   public AgentInfo agentInfo() {
-    return agentInfo;
+    return events.agentInfo();
   }
 
   /** The last telemetry, if any. */
   public Telemetry telemetry() {
-    return telemetry;
+    return events.telemetry();
   }
 
   /** The circuit breaker guarding this VM's calls (made at the first call). */
@@ -226,61 +223,19 @@ public final class VmLink {
         });
       }
     }
-    clear(telemetryListeners);
-    clear(readyListeners);
-    clear(guestEventListeners);
-  }
-
-  private static void clear(Listeners<?> listeners) {
-    if (listeners != null) {
-      listeners.clear();
-    }
+    events.clear();
   }
 
   Subscription onTelemetry(Consumer<? super Telemetry> listener) {
-    Listeners<Telemetry> l = telemetryListeners;
-    if (l == null) {
-      synchronized (this) {
-        l = telemetryListeners;
-        if (l == null) {
-          l = new Listeners<>(1, this::eventDropped);
-          telemetryListeners = l;
-        }
-      }
-    }
-    return l.add(listener, config.eventExecutor());
+    return events.onTelemetry(listener);
   }
 
   Subscription onAgentReady(Consumer<? super AgentInfo> listener) {
-    Listeners<AgentInfo> l = readyListeners;
-    if (l == null) {
-      synchronized (this) {
-        l = readyListeners;
-        if (l == null) {
-          l = new Listeners<>(16, this::eventDropped);
-          readyListeners = l;
-        }
-      }
-    }
-    return l.add(listener, config.eventExecutor());
+    return events.onAgentReady(listener);
   }
 
   Subscription onGuestEvent(Consumer<? super GuestEvent> listener) {
-    Listeners<GuestEvent> l = guestEventListeners;
-    if (l == null) {
-      synchronized (this) {
-        l = guestEventListeners;
-        if (l == null) {
-          l = new Listeners<>(64, this::eventDropped);
-          guestEventListeners = l;
-        }
-      }
-    }
-    return l.add(listener, config.eventExecutor());
-  }
-
-  private void eventDropped() {
-    config.metrics().eventDropped(vmId);
+    return events.onGuestEvent(listener);
   }
 
   // ---------------------------------------------------------------- calls
@@ -392,7 +347,7 @@ public final class VmLink {
 
   private void send(Call<?> call) {
     String capability = call.capability;
-    AgentInfo info = agentInfo;
+    AgentInfo info = events.agentInfo();
     if (capability != null && info != null && !info.supports(capability)) {
       call.fail(AgentException.of(Code.NOT_SUPPORTED, vmId + ": the agent (" + info.version()
           + ") does not announce capability '" + capability + "'"));
@@ -651,7 +606,7 @@ public final class VmLink {
     if (b != null) {
       b.transitionToClosedState();
     }
-    AgentInfo info = agentInfo;
+    AgentInfo info = events.agentInfo();
     setState(AgentState.CONNECTED, "connected through " + endpointText
         + (info == null ? "" : ", agent " + info.version()), null);
     config.metrics().sessionReady(vmId);
@@ -735,17 +690,12 @@ public final class VmLink {
     if (handler != session && handler != attempt) {
       return;
     }
-    AgentInfo info = AgentInfo.from(event, Instant.now());
-    agentInfo = info;
+    AgentInfo info = events.agentReady(event);
     MDC.put("vmId", vmId);
     try {
       log.debug("agent {} ready: version {} on {}", vmId, info.version(), info.hostname());
     } finally {
       MDC.remove("vmId");
-    }
-    Listeners<AgentInfo> ready = readyListeners;
-    if (ready != null) {
-      ready.publish(info);
     }
     if (handler == session) {
       if (status.state() != AgentState.CONNECTED) {
@@ -763,31 +713,14 @@ public final class VmLink {
   }
 
   void onTelemetry(SessionHandler handler, TelemetryReport report) {
-    if (handler != session && handler != attempt) {
-      return;
-    }
-    Telemetry t = new Telemetry(report, Instant.now(), System.nanoTime());
-    telemetry = t;
-    Listeners<Telemetry> listeners = telemetryListeners;
-    if (listeners != null) {
-      listeners.publish(t);
+    if (handler == session || handler == attempt) {
+      events.telemetry(report);
     }
   }
 
   void onGuestEvent(SessionHandler handler, AgentMessage m) {
-    if (handler != session && handler != attempt) {
-      return;
-    }
-    Instant now = Instant.now();
-    GuestEvent event = m.getPayloadCase() == AgentMessage.PayloadCase.ERROR
-        ? new GuestEvent.Error(m.getError().getSeverity().name(), m.getError().getCode(),
-            m.getError().getMessage(), m.getError().getDetailsMap(), now)
-        : new GuestEvent.ClipboardChanged(m.getClipboardChanged().getType().name(),
-            m.getClipboardChanged().getData().toByteArray(),
-            m.getClipboardChanged().getMimeType(), now);
-    Listeners<GuestEvent> listeners = guestEventListeners;
-    if (listeners != null) {
-      listeners.publish(event);
+    if (handler == session || handler == attempt) {
+      events.guestEvent(m);
     }
   }
 

@@ -102,10 +102,19 @@ class KeepAliveIT {
     long stalled = System.nanoTime();
     agent.fault(PayloadCase.PING, Fault.stall(Duration.ZERO));
 
-    Awaitility.await().atMost(Duration.ofSeconds(20))
-        .until(() -> registry.status("vm").state() == AgentState.AGENT_SILENT);
+    // Keep the very status that said AGENT_SILENT: the reconnect may replace it at once.
+    java.util.concurrent.atomic.AtomicReference<AgentStatus> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+        .until(() -> {
+          AgentStatus s = registry.status("vm");
+          if (s.state() == AgentState.AGENT_SILENT) {
+            seen.compareAndSet(null, s);
+          }
+          return seen.get() != null;
+        });
     long silentAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalled);
-    AgentStatus silent = registry.status("vm");
+    AgentStatus silent = seen.get();
     System.out.printf("stalled agent declared silent after %d ms (idle %d ms, %d misses)%n",
         silentAfter, IDLE.toMillis(), MISSES);
     assertThat(silent.failure()).isEqualTo(ConnectFailure.AGENT_SILENT);
