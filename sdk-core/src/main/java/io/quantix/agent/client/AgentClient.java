@@ -21,6 +21,41 @@ import java.util.function.Consumer;
  * {@link CallOptions#withRetryOfNonIdempotent(boolean)} says so. Requests that never left the client
  * are retried for every operation, within the deadline.
  *
+ * <p>Every operation, grouped as the accessors below group them, with its request type and whether
+ * it is retried once it may have reached the agent (without the opt-in above):
+ * <table>
+ *   <caption>Idempotency table</caption>
+ *   <tr><th>method</th><th>request</th><th>retried</th></tr>
+ *   <tr><td>{@link #ping()}</td><td>ping</td><td>yes</td></tr>
+ *   <tr><td>{@link #capabilities()}</td><td>get_capabilities</td><td>yes</td></tr>
+ *   <tr><td>{@link #exec(Exec)}</td><td>execute</td><td>no</td></tr>
+ *   <tr><td>{@code upload(...)}</td><td>file_write</td><td>no</td></tr>
+ *   <tr><td>{@code download(...)}</td><td>file_read</td><td>yes</td></tr>
+ *   <tr><td>{@code files().stat}</td><td>file_stat</td><td>yes</td></tr>
+ *   <tr><td>{@code files().list, stream}</td><td>list_directory</td><td>yes</td></tr>
+ *   <tr><td>{@code files().mkdir, mkdirs}</td><td>create_directory</td><td>no</td></tr>
+ *   <tr><td>{@code files().delete, deleteRecursively}</td><td>file_delete</td><td>no</td></tr>
+ *   <tr><td>{@code lifecycle().powerOff, reboot, halt}</td><td>shutdown</td><td>no</td></tr>
+ *   <tr><td>{@code lifecycle().resetPassword}</td><td>reset_password</td><td>no</td></tr>
+ *   <tr><td>{@code lifecycle().configureNetwork}</td><td>configure_network</td><td>no</td></tr>
+ *   <tr><td>{@code lifecycle().syncTime, setTime}</td><td>sync_time</td><td>no</td></tr>
+ *   <tr><td>{@code snapshots().quiesce}</td><td>quiesce</td><td>no</td></tr>
+ *   <tr><td>{@code snapshots().thaw}</td><td>thaw</td><td>no (yes inside {@code withQuiesced},
+ *       where a repeated thaw is harmless)</td></tr>
+ *   <tr><td>{@code desktop().resizeDisplay}</td><td>display_resize</td><td>no</td></tr>
+ *   <tr><td>{@code desktop().setClipboard}</td><td>clipboard_update</td><td>no</td></tr>
+ *   <tr><td>{@code desktop().getClipboard}</td><td>clipboard_get</td><td>yes</td></tr>
+ *   <tr><td>{@code processes().list}</td><td>list_processes</td><td>yes</td></tr>
+ *   <tr><td>{@code processes().kill}</td><td>kill_process</td><td>no</td></tr>
+ *   <tr><td>{@code services().list}</td><td>list_services</td><td>yes</td></tr>
+ *   <tr><td>{@code services().start, stop, restart, enable, disable}</td>
+ *       <td>service_control</td><td>no</td></tr>
+ *   <tr><td>{@code services().status}</td><td>service_control (STATUS)</td><td>yes</td></tr>
+ *   <tr><td>{@code inventory().hardware}</td><td>get_hardware_info</td><td>yes</td></tr>
+ *   <tr><td>{@code inventory().software}</td><td>list_installed_software</td><td>yes</td></tr>
+ *   <tr><td>{@code updates().push}</td><td>agent_update (+ execute to restart)</td><td>no</td></tr>
+ * </table>
+ *
  * <pre>{@code
  * AgentClient vm = registry.client("vm-42");
  * ExecResult r = vm.exec(Exec.shell("uname -a")).join();
@@ -96,4 +131,28 @@ public interface AgentClient {
 
   /** Error and clipboard-change events from the guest. */
   Subscription onGuestEvent(Consumer<? super GuestEvent> listener);
+
+  /** Directories and file metadata: stat, list, mkdir, delete. Carries this view's options. */
+  GuestFiles files();
+
+  /** Power, password, network and clock. Carries this view's options. */
+  GuestLifecycle lifecycle();
+
+  /** Filesystem freeze and thaw for snapshots. Carries this view's options. */
+  GuestSnapshots snapshots();
+
+  /** Display size and clipboard. Carries this view's options. */
+  GuestDesktop desktop();
+
+  /** Process list and signals. Carries this view's options. */
+  GuestProcesses processes();
+
+  /** Service list, control and status. Carries this view's options. */
+  GuestServices services();
+
+  /** Hardware and installed software. Carries this view's options. */
+  GuestInventory inventory();
+
+  /** Self-update of the agent. Carries this view's options. */
+  AgentUpdates updates();
 }

@@ -1,19 +1,23 @@
 package io.quantix.agent.registry;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.internal.AgentClientImpl;
+import io.quantix.agent.client.internal.ConnectGate;
 import io.quantix.agent.client.internal.LinkConfig;
 import io.quantix.agent.client.internal.VmLink;
 import io.quantix.agent.transport.Endpoint;
 import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.TransportOptions;
 import io.quantix.agent.transport.Transports;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,20 +27,28 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only way to open an agent channel: one session per VM, shared by every caller, kept up by a
  * reconnect loop, with its status answered from cached state. Concurrent first calls for a VM share
- * one connect; {@link #close()} stops every loop and leaves no thread behind.
+ * one connect; {@link #close()} stops every loop and leaves no thread behind. A registry that is
+ * garbage-collected without being closed logs a warning with the stack that created it, then
+ * closes itself (a daemon thread, {@code quantix-agent-leak-reaper}, watches for that while any
+ * registry is open).
  *
  * <pre>{@code
  * try (AgentRegistry agents = AgentRegistry.builder()
- *         .resolver(EndpointResolver.quantixDefaults())
+ *         .resolver(EndpointResolver.standard())
  *         .build()) {
  *   AgentClient vm = agents.client("vm-42");      // shared; opens nothing twice
  *   AgentStatus s = agents.status("vm-42");       // cached, no I/O
@@ -45,43 +57,17 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class AgentRegistry implements AutoCloseable {
-  private final ConcurrentHashMap<String, VmLink> links = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<StatusListener> statusListeners = new CopyOnWriteArrayList<>();
-  private final EndpointResolver resolver;
-  private final LinkConfig config;
-  private final CallOptions defaultOptions;
-  private final EventLoops ownedLoops;
-  private final List<ExecutorService> ownedExecutors;
-  private volatile boolean closed;
+  private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
+
+  /** Test hook: told of every leak report (message, creation stack) after it was logged. */
+  static volatile BiConsumer<String, Throwable> leakObserver;
+
+  private final Core core;
+  private final LeakReaper.Tracked tracked;
 
   private AgentRegistry(Builder b) {
-    this.resolver = b.resolver;
-    this.defaultOptions = b.defaultOptions;
-    List<ExecutorService> owned = new ArrayList<>();
-    EventLoops loops = b.eventLoops;
-    this.ownedLoops = loops == null ? EventLoops.create(b.ioThreads) : null;
-    if (loops == null) {
-      loops = ownedLoops;
-    }
-    java.util.concurrent.Executor callbacks = b.callbackExecutor;
-    if (callbacks == null) {
-      ExecutorService e = Executors.newFixedThreadPool(b.callbackThreads,
-          new DefaultThreadFactory("quantix-agent-callback", true));
-      owned.add(e);
-      callbacks = e;
-    }
-    java.util.concurrent.Executor events = b.eventExecutor;
-    if (events == null) {
-      ExecutorService e = Executors.newSingleThreadExecutor(
-          new DefaultThreadFactory("quantix-agent-events", true));
-      owned.add(e);
-      events = e;
-    }
-    this.ownedExecutors = List.copyOf(owned);
-    this.config = new LinkConfig(loops, b.transports != null ? b.transports : Transports.load(),
-        b.transportOptions, callbacks, events, b.metrics, b.maxInFlight, b.maxWaiting,
-        b.connectTimeout, b.readyTimeout, b.resetGrace, b.keepAliveIdle, b.keepAliveMisses,
-        b.reconnectMin, b.reconnectMax, b.maxAttempts, b.breakerConfig);
+    this.core = new Core(b);
+    this.tracked = LeakReaper.track(this, core::runOnce);
   }
 
   /** A new builder with production defaults. */
@@ -90,139 +76,264 @@ public final class AgentRegistry implements AutoCloseable {
   }
 
   /**
-   * The shared client of {@code vmId}; the first call opens the VM's session (without blocking),
-   * later ones return a view of the same session.
+   * The shared client of {@code vmId}; the first call registers the VM and starts its session
+   * (without blocking), later ones return a view of the same session. Many threads asking at once
+   * share one connect.
    *
    * @throws AgentException INVALID_ARGUMENT if the resolver rejects the VM id; UNAVAILABLE once
    *     the registry is closed
    */
   public AgentClient client(String vmId) {
-    return new AgentClientImpl(link(vmId), defaultOptions);
+    try {
+      return new AgentClientImpl(core.link(vmId, null), core.defaultOptions);
+    } finally {
+      Reference.reachabilityFence(this);
+    }
   }
 
-  private VmLink link(String vmId) {
-    if (vmId == null || vmId.isEmpty()) {
-      throw AgentException.invalidArgument("VM id is null or empty");
-    }
-    if (closed) {
-      throw AgentException.of(AgentException.Code.UNAVAILABLE, "agent registry is closed");
-    }
-    VmLink link = links.get(vmId);
-    if (link != null) {
-      return link;
-    }
-    boolean[] created = new boolean[1];
-    link = links.computeIfAbsent(vmId, id -> {
-      List<Endpoint> endpoints;
-      try {
-        endpoints = resolver.resolve(id);
-      } catch (IllegalArgumentException e) {
-        throw AgentException.invalidArgument(e.getMessage());
+  /**
+   * Registers every VM channel found in {@code dir} (files named {@code <vm-id>.agent.sock}, see
+   * {@link EndpointResolver#discover(Path)}) with the endpoint found there, and starts their
+   * sessions; VMs already registered keep theirs.
+   *
+   * @return the VM ids found, sorted
+   * @throws UncheckedIOException if the directory cannot be listed
+   * @throws AgentException UNAVAILABLE once the registry is closed
+   */
+  public List<String> discover(Path dir) {
+    try {
+      Map<String, Endpoint> found = EndpointResolver.discover(dir);
+      for (Map.Entry<String, Endpoint> e : found.entrySet()) {
+        List<Endpoint> endpoints = List.of(e.getValue());
+        core.link(e.getKey(), id -> endpoints);
       }
-      if (endpoints == null || endpoints.isEmpty()) {
-        throw AgentException.invalidArgument("no endpoints for VM '" + id + "'");
-      }
-      created[0] = true;
-      return new VmLink(id, endpoints, config, this::fireStatusChange);
-    });
-    if (created[0]) {
-      link.start();
-      if (closed) {
-        link.close();
-      }
+      return List.copyOf(found.keySet());
+    } finally {
+      Reference.reachabilityFence(this);
     }
-    return link;
   }
 
   /** The cached status of {@code vmId}: no I/O; CLOSED for a VM this registry does not hold. */
   public AgentStatus status(String vmId) {
-    VmLink link = vmId == null ? null : links.get(vmId);
+    VmLink link = vmId == null ? null : core.links.get(vmId);
     if (link == null) {
       return new AgentStatus(vmId, AgentState.CLOSED, Instant.EPOCH, 0,
-          closed ? "registry closed" : "not registered with this registry", null, "", null, null);
+          core.closed.get() ? "registry closed" : "not registered with this registry", null, "",
+          null, null);
     }
     return link.status();
   }
 
-  /** Cached status of every VM, by VM id. */
+  /** Cached status of every VM, by VM id (sorted): no I/O. */
   public Map<String, AgentStatus> statuses() {
     Map<String, AgentStatus> all = new TreeMap<>();
-    links.forEach((id, link) -> all.put(id, link.status()));
+    core.links.forEach((id, link) -> all.put(id, link.status()));
     return all;
   }
 
-  /** The VM ids this registry holds. */
+  /** The VM ids this registry holds, sorted. */
   public List<String> vmIds() {
-    return new ArrayList<>(new TreeMap<>(links).keySet());
+    return new ArrayList<>(new TreeMap<>(core.links).keySet());
   }
 
-  /** Closes the VM's session and forgets it; its status becomes CLOSED. */
+  /**
+   * Closes the VM's session and forgets it; its status becomes CLOSED. A later
+   * {@link #client(String)} for the same VM connects only once this session's channel is closed,
+   * so the single-client channel never sees two connections of this registry.
+   */
   public CompletableFuture<Void> remove(String vmId) {
-    VmLink link = links.remove(vmId);
-    return link == null ? CompletableFuture.completedFuture(null) : link.close();
+    return core.remove(vmId);
   }
 
-  /** Listens to every status transition of every VM. */
+  /** Listens to every status transition of every VM, delivered on the event executor. */
   public Subscription addStatusListener(StatusListener listener) {
     Objects.requireNonNull(listener, "listener");
-    statusListeners.add(listener);
-    return () -> statusListeners.remove(listener);
+    return core.hub.add(listener);
   }
 
-  private void fireStatusChange(VmLink.StatusChange change) {
-    if (statusListeners.isEmpty()) {
-      return;
-    }
-    config.eventExecutor().execute(() -> {
-      for (StatusListener l : statusListeners) {
-        try {
-          l.onStatusChange(change.previous(), change.current());
-        } catch (RuntimeException e) {
-          org.slf4j.LoggerFactory.getLogger(AgentRegistry.class)
-              .warn("status listener {} failed", l, e);
-        }
-      }
-    });
-  }
-
-  /** Closes every session, stops every reconnect loop, and stops the threads it owns. */
+  /**
+   * Closes every session and stops every reconnect loop at once (no connect starts after this
+   * call begins), then stops the threads the registry owns. Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    core.closedExplicitly = true;
+    tracked.untrack();
+    core.runOnce();
+    Reference.reachabilityFence(this);
+  }
+
+  /**
+   * Everything the registry owns, kept apart from the {@link AgentRegistry} object so that the
+   * object can become unreachable (and its leak be reported) while links, loops and timers still
+   * run: nothing here refers back to it.
+   */
+  private static final class Core {
+    final ConcurrentHashMap<String, VmLink> links = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
+    final AtomicBoolean closed = new AtomicBoolean();
+    final EndpointResolver resolver;
+    final LinkConfig config;
+    final CallOptions defaultOptions;
+    final StatusHub hub;
+    final ConnectGate gate;
+    final EventLoops ownedLoops;
+    final List<ExecutorService> ownedExecutors;
+    final Throwable createdAt;
+    final AtomicBoolean ran = new AtomicBoolean();
+    volatile boolean closedExplicitly;
+
+    Core(Builder b) {
+      this.createdAt = new Throwable("agent registry created here");
+      this.resolver = b.resolver;
+      this.defaultOptions = b.defaultOptions;
+      List<ExecutorService> owned = new ArrayList<>();
+      EventLoops loops = b.eventLoops;
+      this.ownedLoops = loops == null ? EventLoops.create(b.ioThreads) : null;
+      if (loops == null) {
+        loops = ownedLoops;
+      }
+      Executor callbacks = b.callbackExecutor;
+      if (callbacks == null) {
+        ExecutorService e = Executors.newFixedThreadPool(b.callbackThreads,
+            new DefaultThreadFactory("quantix-agent-callback", true));
+        owned.add(e);
+        callbacks = e;
+      }
+      Executor events = b.eventExecutor;
+      if (events == null) {
+        ExecutorService e = Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("quantix-agent-events", true));
+        owned.add(e);
+        events = e;
+      }
+      this.ownedExecutors = List.copyOf(owned);
+      this.hub = new StatusHub(events);
+      this.gate = new ConnectGate(b.maxConcurrentConnects);
+      this.config = new LinkConfig(loops, b.transports != null ? b.transports : Transports.load(),
+          b.transportOptions, callbacks, events, b.metrics, b.maxInFlight, b.maxWaiting,
+          b.connectTimeout, b.readyTimeout, b.resetGrace, b.keepAliveIdle, b.keepAliveMisses,
+          b.reconnectMin, b.reconnectMax, b.maxAttempts, b.breakerConfig);
     }
-    closed = true;
-    List<CompletableFuture<Void>> closing = new ArrayList<>();
-    for (String id : new ArrayList<>(links.keySet())) {
-      VmLink link = links.remove(id);
+
+    /**
+     * The VM's link, registered and started on first use; {@code fixed} pins its endpoints (from
+     * discovery), null uses the registry's resolver.
+     */
+    VmLink link(String vmId, EndpointResolver fixed) {
+      if (vmId == null || vmId.isEmpty()) {
+        throw AgentException.invalidArgument("VM id is null or empty");
+      }
+      if (closed.get()) {
+        throw AgentException.of(AgentException.Code.UNAVAILABLE, "agent registry is closed");
+      }
+      VmLink link = links.get(vmId);
       if (link != null) {
-        closing.add(link.close());
+        return link;
       }
-    }
-    try {
-      CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
-          .get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-      org.slf4j.LoggerFactory.getLogger(AgentRegistry.class)
-          .warn("agent sessions did not all close in time", e);
-    }
-    for (ExecutorService e : ownedExecutors) {
-      e.shutdown();
-    }
-    if (ownedLoops != null) {
-      ownedLoops.close();
-    }
-    for (ExecutorService e : ownedExecutors) {
-      try {
-        if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-          e.shutdownNow();
+      EndpointResolver source = fixed != null ? fixed : resolver;
+      VmLink[] created = new VmLink[1];
+      link = links.computeIfAbsent(vmId, id -> {
+        List<Endpoint> endpoints;
+        try {
+          endpoints = source.resolve(id);
+        } catch (IllegalArgumentException e) {
+          throw AgentException.invalidArgument(e.getMessage());
         }
-      } catch (InterruptedException ie) {
-        e.shutdownNow();
-        Thread.currentThread().interrupt();
+        created[0] = new VmLink(id, endpoints == null ? List.of() : endpoints, source, config,
+            hub, closed::get, gate);
+        return created[0];
+      });
+      if (created[0] == link) {
+        start(vmId, link);
       }
+      return link;
+    }
+
+    /** Starts a new link once an earlier link of the same VM has closed its channel. */
+    private void start(String vmId, VmLink link) {
+      CompletableFuture<Void> previous = closing.get(vmId);
+      if (previous == null) {
+        link.start();
+      } else {
+        previous.whenComplete((v, e) -> link.start());
+      }
+      if (closed.get()) {
+        link.close();
+      }
+    }
+
+    CompletableFuture<Void> remove(String vmId) {
+      if (vmId == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<?>[] done = new CompletableFuture<?>[1];
+      links.computeIfPresent(vmId, (id, link) -> {
+        CompletableFuture<Void> closed = link.close();
+        closing.put(id, closed);
+        closed.whenComplete((v, e) -> closing.remove(id, closed));
+        done[0] = closed;
+        return null;
+      });
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Void> result = done[0] == null ? CompletableFuture.completedFuture(null)
+          : (CompletableFuture<Void>) done[0];
+      return result;
+    }
+
+    /**
+     * Closes everything, once: by {@code close()}, or by the leak reaper after the registry was
+     * collected unclosed (then with a warning naming where it was created).
+     */
+    void runOnce() {
+      if (!ran.compareAndSet(false, true)) {
+        return;
+      }
+      if (!closedExplicitly) {
+        String message = "an AgentRegistry was garbage-collected without being closed; closing it"
+            + " now. It was created at:";
+        log.warn(message, createdAt);
+        BiConsumer<String, Throwable> observer = leakObserver;
+        if (observer != null) {
+          observer.accept(message, createdAt);
+        }
+      }
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      List<CompletableFuture<Void>> closings = new ArrayList<>();
+      for (String id : new ArrayList<>(links.keySet())) {
+        VmLink link = links.remove(id);
+        if (link != null) {
+          closings.add(link.close());
+        }
+      }
+      closings.addAll(closing.values());
+      try {
+        CompletableFuture.allOf(closings.toArray(new CompletableFuture<?>[0]))
+            .get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("agent sessions did not all close in time", e);
+      }
+      for (ExecutorService e : ownedExecutors) {
+        e.shutdown();
+      }
+      if (ownedLoops != null) {
+        ownedLoops.close();
+      }
+      for (ExecutorService e : ownedExecutors) {
+        try {
+          if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+            e.shutdownNow();
+          }
+        } catch (InterruptedException ie) {
+          e.shutdownNow();
+          Thread.currentThread().interrupt();
+        }
+      }
+      hub.clear();
     }
   }
 
@@ -248,13 +359,15 @@ public final class AgentRegistry implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
     /** Default attempts per call. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Default connect attempts under way at once, over all VMs of a registry. */
+    public static final int DEFAULT_MAX_CONCURRENT_CONNECTS = 64;
 
-    private EndpointResolver resolver = EndpointResolver.quantixDefaults();
+    private EndpointResolver resolver = EndpointResolver.standard();
     private EventLoops eventLoops;
     private int ioThreads = EventLoops.DEFAULT_THREADS;
     private int callbackThreads = 2;
-    private java.util.concurrent.Executor callbackExecutor;
-    private java.util.concurrent.Executor eventExecutor;
+    private Executor callbackExecutor;
+    private Executor eventExecutor;
     private Transports transports;
     private TransportOptions transportOptions = TransportOptions.DEFAULT;
     private AgentMetrics metrics = AgentMetrics.NOOP;
@@ -269,6 +382,7 @@ public final class AgentRegistry implements AutoCloseable {
     private Duration reconnectMin = DEFAULT_RECONNECT_MIN;
     private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private int maxConcurrentConnects = DEFAULT_MAX_CONCURRENT_CONNECTS;
     private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
         .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
         .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(3)
@@ -276,7 +390,7 @@ public final class AgentRegistry implements AutoCloseable {
 
     private Builder() {}
 
-    /** How VM ids map to endpoints (default: the Quantix socket layout). */
+    /** How VM ids map to endpoints (default: {@link EndpointResolver#standard()}). */
     public Builder resolver(EndpointResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
@@ -295,7 +409,7 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     /** Completes call futures; default: two daemon threads owned by the registry. */
-    public Builder callbackExecutor(java.util.concurrent.Executor executor) {
+    public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
@@ -307,7 +421,7 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     /** Delivers events and status changes; default: one daemon thread owned by the registry. */
-    public Builder eventExecutor(java.util.concurrent.Executor executor) {
+    public Builder eventExecutor(Executor executor) {
       this.eventExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
@@ -388,6 +502,15 @@ public final class AgentRegistry implements AutoCloseable {
     /** Attempts per call, the first included (default 5). */
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = positive(attempts, "maxAttempts");
+      return this;
+    }
+
+    /**
+     * Connect attempts under way at once, over all VMs (default 64); the others wait their turn,
+     * so that registering thousands of VMs at once does not time attempts out in the queue.
+     */
+    public Builder maxConcurrentConnects(int attempts) {
+      this.maxConcurrentConnects = positive(attempts, "maxConcurrentConnects");
       return this;
     }
 

@@ -1,8 +1,10 @@
 package io.quantix.agent.registry;
 
 /**
- * Sees every status transition of every VM of a registry. Called on the SDK's event executor,
- * in order per VM; a slow listener loses the oldest transitions rather than stalling anything.
+ * Sees every status transition (a change of {@link AgentState}) of every VM of a registry. Called
+ * on the SDK's event executor, one transition at a time and in order; never on an I/O thread. A
+ * listener that falls more than 65,536 transitions behind loses the oldest (with a warning) rather
+ * than stalling anything or holding memory without bound.
  *
  * <pre>{@code
  * registry.addStatusListener((previous, current) ->

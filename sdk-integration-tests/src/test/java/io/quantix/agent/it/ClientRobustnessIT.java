@@ -160,6 +160,10 @@ class ClientRobustnessIT {
     assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
     assertThat(e.mayHaveRun()).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    // The new session's readiness probe must not take the one-shot fault meant for our ping.
+    h.awaitConnected();
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> h.agent.counters().connectionsAccepted() == 2 && h.agent.requestCount() >= 3);
     h.agent.enqueue(PayloadCase.PING,
         io.quantix.agent.testkit.ScriptedReply.fault(Fault.closeBeforeReply()));
     assertThat(h.client.ping().join()).isNotNull();

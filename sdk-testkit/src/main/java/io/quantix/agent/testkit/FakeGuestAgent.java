@@ -89,9 +89,17 @@ public final class FakeGuestAgent implements AutoCloseable {
     return core.settings().seed();
   }
 
-  /** True on Netty epoll, false on the NIO domain-socket fallback. */
+  /**
+   * True on Netty epoll, false on the NIO domain-socket fallback.
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
   public boolean nativeTransport() {
-    return core.runtime().nativeTransport();
+    AgentRuntime runtime = core.runtime();
+    if (runtime == null) {
+      throw new IllegalStateException("not started");
+    }
+    return runtime.nativeTransport();
   }
 
   /** Replaces the handler of one request type (null restores the built-in one). */

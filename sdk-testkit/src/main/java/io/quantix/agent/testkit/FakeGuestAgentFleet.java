@@ -107,7 +107,16 @@ public final class FakeGuestAgentFleet implements AutoCloseable {
     runtime.close();
   }
 
-  /** Configures a fleet. */
+  /**
+   * Configures a fleet.
+   *
+   * <pre>{@code
+   * FakeGuestAgentFleet fleet = FakeGuestAgentFleet.builder()
+   *     .directory(dir).vmIds(List.of("web-1", "db-1")).seed(7)
+   *     .agents(agent -> agent.telemetryInterval(Duration.ofSeconds(1)).recordLimit(100))
+   *     .start();
+   * }</pre>
+   */
   public static final class Builder {
     private Path directory;
     private final List<String> vmIds = new ArrayList<>();

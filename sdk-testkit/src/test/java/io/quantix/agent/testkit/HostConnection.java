@@ -48,12 +48,16 @@ final class HostConnection implements AutoCloseable {
   private int lastReadBytes;
 
   private HostConnection(SocketChannel socket, boolean rawMode) throws IOException {
+    this(socket, rawMode, true);
+  }
+
+  private HostConnection(SocketChannel socket, boolean rawMode, boolean requireMessageId) throws IOException {
     this.socket = socket;
     this.rawMode = rawMode;
     socket.configureBlocking(false);
     selector = Selector.open();
     socket.register(selector, SelectionKey.OP_READ);
-    decoder = new EmbeddedChannel(new FrameDecoder(FrameFormat.MAGIC), new ChannelInboundHandlerAdapter() {
+    decoder = new EmbeddedChannel(new FrameDecoder(FrameFormat.MAGIC, requireMessageId), new ChannelInboundHandlerAdapter() {
       @Override
       public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof FrameOutcome) {
@@ -69,6 +73,11 @@ final class HostConnection implements AutoCloseable {
 
   static HostConnection open(FakeGuestAgent agent) throws IOException {
     return open(agent.socketPath());
+  }
+
+  /** A connection that also accepts frames with an empty message_id. */
+  static HostConnection openLenient(Path socket) throws IOException {
+    return new HostConnection(SocketChannel.open(UnixDomainSocketAddress.of(socket)), false, false);
   }
 
   /** A connection whose first bytes are kept raw (for {@link #readLine}) until it is switched to frames. */

@@ -5,12 +5,20 @@ import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.AgentUpdates;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Capabilities;
 import io.quantix.agent.client.DownloadOptions;
 import io.quantix.agent.client.Exec;
 import io.quantix.agent.client.ExecResult;
+import io.quantix.agent.client.GuestDesktop;
 import io.quantix.agent.client.GuestEvent;
+import io.quantix.agent.client.GuestFiles;
+import io.quantix.agent.client.GuestInventory;
+import io.quantix.agent.client.GuestLifecycle;
+import io.quantix.agent.client.GuestProcesses;
+import io.quantix.agent.client.GuestServices;
+import io.quantix.agent.client.GuestSnapshots;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
@@ -211,6 +219,46 @@ public final class AgentClientImpl implements AgentClient {
   @Override
   public Subscription onGuestEvent(Consumer<? super GuestEvent> listener) {
     return link.onGuestEvent(listener);
+  }
+
+  @Override
+  public GuestFiles files() {
+    return new GuestFilesImpl(this);
+  }
+
+  @Override
+  public GuestLifecycle lifecycle() {
+    return new GuestLifecycleImpl(this);
+  }
+
+  @Override
+  public GuestSnapshots snapshots() {
+    return new GuestSnapshotsImpl(this);
+  }
+
+  @Override
+  public GuestDesktop desktop() {
+    return new GuestDesktopImpl(this);
+  }
+
+  @Override
+  public GuestProcesses processes() {
+    return new GuestProcessesImpl(this);
+  }
+
+  @Override
+  public GuestServices services() {
+    return new GuestServicesImpl(this);
+  }
+
+  @Override
+  public GuestInventory inventory() {
+    return new GuestInventoryImpl(this);
+  }
+
+  @Override
+  public AgentUpdates updates() {
+    return new AgentUpdatesImpl(this);
   }
 
   @Override

@@ -147,6 +147,10 @@ final class Download {
       refill();
     } catch (AgentException ex) {
       result.completeExceptionally(ex);
+    } catch (RuntimeException bug) {
+      // A throwing progress callback must not leave the download's future pending forever.
+      result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
+          "download of " + remotePath + " stopped: a callback threw " + bug, bug));
     } catch (IOException io) {
       result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
           "writing the download of " + remotePath + " failed: " + io, io));

@@ -60,6 +60,11 @@ final class SessionHandler extends ChannelDuplexHandler {
     ready = true;
   }
 
+  /** The channel, once the handler is in a pipeline. */
+  io.netty.channel.Channel channel() {
+    return ctx == null ? null : ctx.channel();
+  }
+
   boolean isOpen() {
     return !closed && ctx != null && ctx.channel().isActive();
   }
@@ -253,10 +258,12 @@ final class SessionHandler extends ChannelDuplexHandler {
 
   private void onIdle() {
     if (!heardSinceIdle && ++keepAliveMisses >= link.config().keepAliveMisses()) {
-      closeCause = AgentException.connectFailed(io.quantix.agent.ConnectFailure.AGENT_SILENT,
-          link.endpointText(), "no frame from the agent in " + keepAliveMisses
-              + " keep-alive periods", null);
-      link.onKeepAliveLost(this);
+      AgentException silent = AgentException.connectFailed(
+          io.quantix.agent.ConnectFailure.AGENT_SILENT, link.endpointText(),
+          keepAliveMisses + " keep-alive pings in a row went unanswered: "
+              + io.quantix.agent.ConnectFailure.AGENT_SILENT.description(), null);
+      closeCause = silent;
+      link.onKeepAliveLost(this, silent);
       ctx.close();
       return;
     }

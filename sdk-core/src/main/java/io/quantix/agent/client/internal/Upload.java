@@ -113,36 +113,47 @@ final class Upload {
         reply -> reply.getFileWriteResponse());
     current = sent;
     sent.whenComplete((r, e) -> {
-      if (e != null) {
-        result.completeExceptionally(AgentException.from(e));
-        return;
-      }
-      if (!r.getSuccess()) {
-        result.completeExceptionally(AgentException.remote("upload to " + remotePath,
-            r.getError()));
-        return;
-      }
-      if (r.getBytesWritten() != data.length || r.getChunkNumber() != expectedChunk) {
-        result.completeExceptionally(AgentException.of(Code.PROTOCOL, "upload to " + remotePath
-            + ": chunk " + expectedChunk + " acknowledged as chunk " + r.getChunkNumber()
-            + " with " + r.getBytesWritten() + " of " + data.length + " bytes"));
-        return;
-      }
-      offset += data.length;
-      chunk++;
-      options.progress().onProgress(offset, source.size());
-      if (last) {
-        result.complete(new TransferResult(offset, chunk,
-            Duration.ofNanos(System.nanoTime() - startNanos)));
-        return;
-      }
       try {
-        sendChunk(next, read());
-      } catch (IOException io) {
+        onAck(data, next, last, expectedChunk, r, e);
+      } catch (RuntimeException bug) {
+        // A throwing progress callback must not leave the upload's future pending forever.
         result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
-            "reading the upload source failed: " + io, io));
+            "upload to " + remotePath + " stopped: a callback threw " + bug, bug));
       }
     });
+  }
+
+  private void onAck(byte[] data, byte[] next, boolean last, int expectedChunk,
+      FileWriteResponse r, Throwable e) {
+    if (e != null) {
+      result.completeExceptionally(AgentException.from(e));
+      return;
+    }
+    if (!r.getSuccess()) {
+      result.completeExceptionally(AgentException.remote("upload to " + remotePath,
+          r.getError()));
+      return;
+    }
+    if (r.getBytesWritten() != data.length || r.getChunkNumber() != expectedChunk) {
+      result.completeExceptionally(AgentException.of(Code.PROTOCOL, "upload to " + remotePath
+          + ": chunk " + expectedChunk + " acknowledged as chunk " + r.getChunkNumber()
+          + " with " + r.getBytesWritten() + " of " + data.length + " bytes"));
+      return;
+    }
+    offset += data.length;
+    chunk++;
+    options.progress().onProgress(offset, source.size());
+    if (last) {
+      result.complete(new TransferResult(offset, chunk,
+          Duration.ofNanos(System.nanoTime() - startNanos)));
+      return;
+    }
+    try {
+      sendChunk(next, read());
+    } catch (IOException io) {
+      result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
+          "reading the upload source failed: " + io, io));
+    }
   }
 
   private void finish() {

@@ -2,7 +2,6 @@ package io.quantix.agent.client.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -24,6 +23,7 @@ import io.quantix.agent.proto.PingRequest;
 import io.quantix.agent.proto.TelemetryReport;
 import io.quantix.agent.registry.AgentState;
 import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.Connection;
 import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,57 +54,63 @@ public final class VmLink {
   private static final Logger log = LoggerFactory.getLogger(VmLink.class);
 
   private final String vmId;
-  private final List<Endpoint> endpoints;
+  private final EndpointResolver resolver;
   private final LinkConfig config;
   private final EventLoop loop;
-  private final EventLoops loopView;
-  private final CircuitBreaker breaker;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Listeners<Telemetry> telemetryListeners;
-  private final Listeners<AgentInfo> readyListeners;
-  private final Listeners<GuestEvent> guestEventListeners;
   private final Consumer<StatusChange> statusSink;
-  private final ChannelHandler initializer;
+  private final BooleanSupplier disarmed;
+  private final ConnectGate gate;
+
+  // Made on first use: a dashboard-only VM never needs them (10,000 idle sessions, little heap).
+  private volatile CircuitBreaker breaker;
 
   private volatile AgentStatus status;
-  private volatile AgentInfo agentInfo;
-  private volatile Telemetry telemetry;
+  private final LinkEvents events;
 
   // Loop-confined.
-  private final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
-  private final java.util.IdentityHashMap<SessionHandler, Channel> channels =
-      new java.util.IdentityHashMap<>();
+  private List<Endpoint> endpoints;
+  private ArrayDeque<Call<?>> waiting;
   private SessionHandler attempt;
   private SessionHandler session;
   private boolean connecting;
   private boolean closed;
   private int attempts;
   private int failuresInRow;
+  private long readySinceNanos;
+  private boolean holdingPermit;
   private ScheduledFuture<?> reconnectTimer;
   private ScheduledFuture<?> readyTimer;
   private String endpointText = "";
   private long probeSequence;
+  private AgentException lastConnectFailure;
 
   /** A status transition, for the registry's listeners. */
   public record StatusChange(AgentStatus previous, AgentStatus current) {}
 
-  /** A link that starts idle; {@link #start()} begins connecting. */
-  public VmLink(String vmId, List<Endpoint> endpoints, LinkConfig config,
-      Consumer<StatusChange> statusSink) {
+  /**
+   * A link that starts idle; {@link #start()} begins connecting.
+   *
+   * @param endpoints where to connect first (resolved by the caller; may be empty: not found)
+   * @param resolver resolves the VM again before every later attempt (a libvirt channel directory
+   *     changes with the domain id at every VM start)
+   * @param disarmed true once the owner closed: no connect starts after that, on any loop
+   * @param gate bounds the connect attempts under way at once, shared by the owner's links
+   */
+  public VmLink(String vmId, List<Endpoint> endpoints, EndpointResolver resolver,
+      LinkConfig config, Consumer<StatusChange> statusSink, BooleanSupplier disarmed,
+      ConnectGate gate) {
     this.vmId = vmId;
     this.endpoints = List.copyOf(endpoints);
+    this.resolver = resolver;
     this.config = config;
     this.statusSink = statusSink;
+    this.disarmed = disarmed;
+    this.gate = gate;
     this.loop = config.eventLoops().group().next();
-    this.loopView = EventLoops.wrap(loop);
-    this.breaker = CircuitBreaker.of("agent-" + vmId, config.breakerConfig());
-    Runnable dropped = () -> config.metrics().eventDropped(vmId);
-    this.telemetryListeners = new Listeners<>(1, dropped);
-    this.readyListeners = new Listeners<>(16, dropped);
-    this.guestEventListeners = new Listeners<>(64, dropped);
+    this.events = new LinkEvents(vmId, config.metrics(), config.eventExecutor());
     this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
         "not connected yet", null, "", null, null);
-    this.initializer = new SessionInitializer();
   }
 
   String vmId() {
@@ -125,8 +132,8 @@ public final class VmLink {
   /** The cached status: no I/O. */
   public AgentStatus status() {
     AgentStatus s = status;
-    AgentInfo i = agentInfo;
-    Telemetry t = telemetry;
+    AgentInfo i = events.agentInfo();
+    Telemetry t = events.telemetry();
     if (s.info() == i && s.lastTelemetry() == t) {
       return s;
     }
@@ -136,17 +143,27 @@ public final class VmLink {
 
   /** The last AgentReady, if any. */
   public AgentInfo agentInfo() {
-    return agentInfo;
+    return events.agentInfo();
   }
 
   /** The last telemetry, if any. */
   public Telemetry telemetry() {
-    return telemetry;
+    return events.telemetry();
   }
 
-  /** The circuit breaker guarding this VM's calls. */
+  /** The circuit breaker guarding this VM's calls (made at the first call). */
   public CircuitBreaker circuitBreaker() {
-    return breaker;
+    CircuitBreaker b = breaker;
+    if (b == null) {
+      synchronized (this) {
+        b = breaker;
+        if (b == null) {
+          b = CircuitBreaker.of("agent-" + vmId, config.breakerConfig());
+          breaker = b;
+        }
+      }
+    }
+    return b;
   }
 
   /** Calls in flight. */
@@ -167,40 +184,58 @@ public final class VmLink {
   /** Closes the session and stops reconnecting; the future completes once the channel closed. */
   public CompletableFuture<Void> close() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(() -> {
+    try {
+      loop.execute(() -> closeNow(done));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The loops are gone, and with them every channel and timer of this link.
       closed = true;
-      cancel(reconnectTimer);
-      cancel(readyTimer);
-      failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
-      setState(AgentState.CLOSED, "closed", null);
-      SessionHandler s = session != null ? session : attempt;
-      Channel ch = s == null ? null : channelOf(s);
-      if (ch == null) {
-        done.complete(null);
-      } else {
-        ch.close().addListener(f -> done.complete(null));
-      }
-      telemetryListeners.clear();
-      readyListeners.clear();
-      guestEventListeners.clear();
-    });
+      publish(new AgentStatus(vmId, AgentState.CLOSED, Instant.now(), attempts, "closed", null,
+          endpointText, null, null), true);
+      done.complete(null);
+    }
     return done;
   }
 
-  private Channel channelOf(SessionHandler s) {
-    return channels.get(s);
+  private void closeNow(CompletableFuture<Void> done) {
+    closed = true;
+    cancel(reconnectTimer);
+    reconnectTimer = null;
+    cancel(readyTimer);
+    readyTimer = null;
+    failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+    setState(AgentState.CLOSED, "closed", null);
+    List<Channel> open = new ArrayList<>(2);
+    for (SessionHandler s : new SessionHandler[] {session, attempt}) {
+      Channel ch = s == null ? null : s.channel();
+      if (ch != null && !open.contains(ch)) {
+        open.add(ch);
+      }
+    }
+    if (open.isEmpty()) {
+      done.complete(null);
+    } else {
+      AtomicInteger left = new AtomicInteger(open.size());
+      for (Channel ch : open) {
+        ch.close().addListener(f -> {
+          if (left.decrementAndGet() == 0) {
+            done.complete(null);
+          }
+        });
+      }
+    }
+    events.clear();
   }
 
   Subscription onTelemetry(Consumer<? super Telemetry> listener) {
-    return telemetryListeners.add(listener, config.eventExecutor());
+    return events.onTelemetry(listener);
   }
 
   Subscription onAgentReady(Consumer<? super AgentInfo> listener) {
-    return readyListeners.add(listener, config.eventExecutor());
+    return events.onAgentReady(listener);
   }
 
   Subscription onGuestEvent(Consumer<? super GuestEvent> listener) {
-    return guestEventListeners.add(listener, config.eventExecutor());
+    return events.onGuestEvent(listener);
   }
 
   // ---------------------------------------------------------------- calls
@@ -214,7 +249,7 @@ public final class VmLink {
           + config.maxInFlight() + " calls already in flight"));
       return future;
     }
-    if (!breaker.tryAcquirePermission()) {
+    if (!circuitBreaker().tryAcquirePermission()) {
       inFlight.decrementAndGet();
       AgentStatus s = status;
       future.completeExceptionally(AgentException.of(Code.UNAVAILABLE, vmId
@@ -235,6 +270,7 @@ public final class VmLink {
     config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
     config.metrics().inFlight(vmId, now);
     // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
+    CircuitBreaker breaker = circuitBreaker();
     if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
         || code == Code.DEADLINE_EXCEEDED) {
       breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
@@ -269,25 +305,49 @@ public final class VmLink {
     }
     if (session != null && session.isReady()) {
       send(call);
-    } else if (connecting || (session != null && session.isOpen())) {
+    } else if (mayWait()) {
+      if (waiting == null) {
+        waiting = new ArrayDeque<>(4);
+      }
       if (waiting.size() >= config.maxWaiting()) {
+        AgentStatus s = status;
         call.fail(AgentException.of(Code.UNAVAILABLE, vmId + ": " + waiting.size()
-            + " calls already wait for the agent (" + status.state() + ")"));
+            + " calls already wait for the agent; agent " + s.state() + ": " + s.detail()));
         return;
       }
       call.stage = Call.Stage.WAITING;
       waiting.addLast(call);
     } else {
-      AgentStatus s = status;
-      call.fail(s.failure() != null
-          ? AgentException.connectFailed(s.failure(), endpointOrVm(), s.detail(), null)
-          : AgentException.of(Code.UNAVAILABLE, vmId + ": agent " + s.state() + ": " + s.detail()));
+      call.fail(unavailableNow());
     }
+  }
+
+  /**
+   * Whether a call should wait for a session: while the link connects or reconnects after a
+   * session ended (CONNECTING, DISCONNECTED), not while the last attempt proved the agent
+   * unreachable (NO_CHANNEL, VM_NOT_RUNNING, AGENT_SILENT): those fail fast with their cause.
+   */
+  private boolean mayWait() {
+    AgentState state = status.state();
+    return state == AgentState.CONNECTING || state == AgentState.DISCONNECTED
+        || (session != null && session.isOpen() && state != AgentState.AGENT_SILENT);
+  }
+
+  /** UNAVAILABLE with the status's cause (its connect classification, when it has one). */
+  private AgentException unavailableNow() {
+    AgentStatus s = status;
+    // The classified failure of the last attempt already names the endpoint and the cause.
+    if (s.failure() != null && lastConnectFailure != null) {
+      return lastConnectFailure;
+    }
+    return s.failure() != null
+        ? AgentException.connectFailed(s.failure(), endpointOrVm(), s.detail(), null)
+        : AgentException.of(Code.UNAVAILABLE, vmId + ": agent " + s.state() + ": " + s.detail());
   }
 
   private void send(Call<?> call) {
     String capability = call.capability;
-    AgentInfo info = agentInfo;
+    AgentInfo info = events.agentInfo();
     if (capability != null && info != null && !info.supports(capability)) {
       call.fail(AgentException.of(Code.NOT_SUPPORTED, vmId + ": the agent (" + info.version()
           + ") does not announce capability '" + capability + "'"));
@@ -310,7 +370,9 @@ public final class VmLink {
   /** Takes a call out of wherever it is queued, without completing it. */
   private void abandon(Call<?> call) {
     if (call.stage == Call.Stage.WAITING) {
-      waiting.remove(call);
+      if (waiting != null) {
+        waiting.remove(call);
+      }
     } else if (call.session != null) {
       call.session.remove(call);
     }
@@ -366,35 +428,94 @@ public final class VmLink {
     if (closed || connecting || session != null) {
       return;
     }
+    if (disarmed.getAsBoolean()) {
+      return;
+    }
     connecting = true;
     attempts++;
     config.metrics().connectAttempt(vmId, attempts);
+    if (attempts > 1) {
+      reresolve();
+    }
     AgentState current = status.state();
     if (current == AgentState.CONNECTING || current == AgentState.DISCONNECTED
         || current == AgentState.CONNECTED) {
       setState(AgentState.CONNECTING, "connecting (attempt " + attempts + ")", null);
     } else {
+      // A VM known to be down keeps its state (and its cause) while the loop retries.
       AgentStatus s = status;
       publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
           s.endpoint(), null, null), false);
     }
-    ConnectRequest request = new ConnectRequest(loopView, Deadline.after(config.connectTimeout()),
-        initializer, config.transportOptions());
+    if (endpoints.isEmpty()) {
+      connecting = false;
+      onConnectFailed(AgentException.connectFailed(ConnectFailure.NO_CHANNEL, vmId,
+          "the resolver found no agent channel for VM '" + vmId + "'", null));
+      return;
+    }
+    gate.acquire(() -> {
+      try {
+        loop.execute(this::startAttempt);
+      } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        gate.release();
+      }
+    });
+  }
+
+  /** Starts the attempt once the gate let it through; the deadline starts now. */
+  private void startAttempt() {
+    holdingPermit = true;
+    if (closed || disarmed.getAsBoolean()) {
+      releasePermit();
+      connecting = false;
+      return;
+    }
+    ConnectRequest request = new ConnectRequest(EventLoops.wrap(loop),
+        Deadline.after(config.connectTimeout()), new SessionInitializer(),
+        config.transportOptions());
     CompletableFuture<Connection> connected;
     try {
       connected = config.transports().connect(endpoints, request);
     } catch (RuntimeException e) {
       connected = CompletableFuture.failedFuture(e);
     }
-    connected.whenComplete((c, e) -> loop.execute(() -> onConnected(c, e)));
+    connected.whenComplete((c, e) -> {
+      try {
+        loop.execute(() -> onConnected(c, e));
+      } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        gate.release();
+        if (c != null) {
+          c.channel().close();
+        }
+      }
+    });
+  }
+
+  private void releasePermit() {
+    if (holdingPermit) {
+      holdingPermit = false;
+      gate.release();
+    }
+  }
+
+  /** Asks the resolver again; keeps the last endpoints if it fails. */
+  private void reresolve() {
+    try {
+      List<Endpoint> fresh = resolver.resolve(vmId);
+      endpoints = fresh == null ? List.of() : List.copyOf(fresh);
+    } catch (RuntimeException e) {
+      log.debug("agent {}: resolving again failed, keeping {}: {}", vmId, endpoints, e.toString());
+    }
   }
 
   private void onConnected(Connection connection, Throwable error) {
     connecting = false;
+    releasePermit();
     if (closed) {
       if (connection != null) {
         connection.channel().close();
       }
+      attempt = null;
       return;
     }
     SessionHandler handler = connection == null ? null
@@ -412,14 +533,21 @@ public final class VmLink {
     }
     attempt = null;
     session = handler;
-    channels.put(handler, connection.channel());
     endpointText = connection.endpoint().uri();
     if (handler.isReady()) {
       becomeReady();
       return;
     }
-    setState(AgentState.CONNECTING, "connected to " + endpointText + ", waiting for the agent",
-        null);
+    if (status.state() == AgentState.AGENT_SILENT) {
+      // Reaching the socket again is no news for a silent agent: it stays silent (no flicker)
+      // until it speaks.
+      AgentStatus s = status;
+      publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
+          endpointText, null, null), false);
+    } else {
+      setState(AgentState.CONNECTING, "connected to " + endpointText
+          + ", waiting for AgentReady (attempt " + attempts + ")", null);
+    }
     readyTimer = loop.schedule(() -> onReadyTimeout(handler),
         config.readyTimeout().toNanos(), TimeUnit.NANOSECONDS);
     sendProbe(handler);
@@ -432,11 +560,14 @@ public final class VmLink {
         : kind == ConnectFailure.VM_NOT_RUNNING ? AgentState.VM_NOT_RUNNING
         : kind == ConnectFailure.AGENT_SILENT ? AgentState.AGENT_SILENT
         : AgentState.DISCONNECTED;
+    lastConnectFailure = failure;
     String detail = failure.getMessage();
     if (state != status.state() || !detail.equals(status.detail())) {
       log.debug("agent {} connect failed: {}", vmId, detail);
     }
-    setState(state, detail, kind);
+    // The endpoint of a failure is the one looked for (NO_CHANNEL: the socket path).
+    String where = failure.endpoint().orElse(endpointOrVm());
+    setState(state, detail, kind, where);
     failWaiting(failure);
     scheduleReconnect();
   }
@@ -448,42 +579,51 @@ public final class VmLink {
     }
     AgentException silent = AgentException.connectFailed(ConnectFailure.AGENT_SILENT,
         endpointText, "no AgentReady or pong within " + config.readyTimeout().toMillis()
-            + " ms: agent not installed or not running, or the channel is held elsewhere", null);
+            + " ms: " + ConnectFailure.AGENT_SILENT.description(), null);
+    lastConnectFailure = silent;
     setState(AgentState.AGENT_SILENT, silent.getMessage(), ConnectFailure.AGENT_SILENT);
     failWaiting(silent);
-    Channel ch = channels.get(handler);
+    Channel ch = handler.channel();
     if (ch != null) {
       ch.close();
     }
   }
 
-  void onKeepAliveLost(SessionHandler handler) {
-    if (handler == session) {
-      setState(AgentState.AGENT_SILENT, "the agent stopped answering keep-alive pings",
-          ConnectFailure.AGENT_SILENT);
+  void onKeepAliveLost(SessionHandler handler, AgentException cause) {
+    if (handler == session && !closed) {
+      setState(AgentState.AGENT_SILENT, cause.getMessage(), ConnectFailure.AGENT_SILENT);
+      failWaiting(cause);
     }
   }
 
   private void becomeReady() {
+    lastConnectFailure = null;
     cancel(readyTimer);
     readyTimer = null;
     attempts = 0;
-    failuresInRow = 0;
-    breaker.transitionToClosedState();
-    AgentInfo info = agentInfo;
+    readySinceNanos = System.nanoTime();
+    CircuitBreaker b = breaker;
+    if (b != null) {
+      b.transitionToClosedState();
+    }
+    AgentInfo info = events.agentInfo();
     setState(AgentState.CONNECTED, "connected through " + endpointText
         + (info == null ? "" : ", agent " + info.version()), null);
     config.metrics().sessionReady(vmId);
-    List<Call<?>> ready = new ArrayList<>(waiting);
-    waiting.clear();
-    for (Call<?> c : ready) {
-      c.stage = Call.Stage.NEW;
-      dispatch(c);
+    if (waiting != null && !waiting.isEmpty()) {
+      List<Call<?>> ready = new ArrayList<>(waiting);
+      waiting.clear();
+      for (Call<?> c : ready) {
+        c.stage = Call.Stage.NEW;
+        dispatch(c);
+      }
     }
   }
 
   void onSessionClosed(SessionHandler handler, AgentException cause) {
-    channels.remove(handler);
+    if (handler == attempt) {
+      attempt = null;
+    }
     if (handler != session) {
       return;
     }
@@ -495,8 +635,19 @@ public final class VmLink {
     if (closed) {
       return;
     }
-    if (status.state() != AgentState.AGENT_SILENT) {
+    if (wasReady && System.nanoTime() - readySinceNanos >= config.reconnectMax().toNanos()) {
+      // A session that lasted is the success that resets the backoff; one that flaps is not.
+      failuresInRow = 0;
+    }
+    failuresInRow++;
+    if (status.state() == AgentState.AGENT_SILENT) {
+      failWaiting(unavailableNow());
+    } else {
+      // Calls keep waiting (within their deadlines) for the reconnect.
       setState(AgentState.DISCONNECTED, cause.getMessage(), cause.connectFailure());
+    }
+    if (cause.connectFailure() != null) {
+      lastConnectFailure = cause;
     }
     MDC.put("vmId", vmId);
     try {
@@ -504,28 +655,33 @@ public final class VmLink {
     } finally {
       MDC.remove("vmId");
     }
-    if (wasReady && status.state() != AgentState.AGENT_SILENT) {
-      connectNow();
-    } else {
-      failuresInRow++;
-      failWaiting(cause);
-      scheduleReconnect();
+    scheduleReconnect();
+  }
+
+  /** The next attempt of this VM's single reconnect loop, after a jittered exponential delay. */
+  private void scheduleReconnect() {
+    if (closed || reconnectTimer != null || disarmed.getAsBoolean()) {
+      return;
+    }
+    long jittered = reconnectDelayNanos(failuresInRow, config.reconnectMin().toNanos(),
+        config.reconnectMax().toNanos(), ThreadLocalRandom.current().nextDouble());
+    try {
+      reconnectTimer = loop.schedule(this::connectNow, jittered, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("agent {}: loops shut down, no reconnect", vmId);
     }
   }
 
-  private void scheduleReconnect() {
-    if (closed || reconnectTimer != null) {
-      return;
-    }
-    long min = config.reconnectMin().toNanos();
-    long max = config.reconnectMax().toNanos();
-    int exp = Math.min(Math.max(failuresInRow - 1, 0), 20);
-    long delay = Math.min(max, min << Math.min(exp, 30));
-    if (delay <= 0) {
-      delay = max;
-    }
-    long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-    reconnectTimer = loop.schedule(this::connectNow, jittered, TimeUnit.NANOSECONDS);
+  /**
+   * The delay before reconnect attempt {@code failures} (1 for the first): nominally
+   * {@code min * 2^(failures-1)} capped at {@code max}, drawn uniformly from the upper half of
+   * that nominal value ({@code random} in [0, 1)) so that VMs that failed together spread out.
+   */
+  static long reconnectDelayNanos(int failures, long min, long max, double random) {
+    int exp = Math.min(Math.max(failures - 1, 0), 30);
+    long nominal = min > (max >> exp) ? max : Math.min(max, min << exp);
+    long half = nominal / 2;
+    return half + (long) (random * (nominal - half));
   }
 
   // ---------------------------------------------------------------- events
@@ -534,15 +690,13 @@ public final class VmLink {
     if (handler != session && handler != attempt) {
       return;
     }
-    AgentInfo info = AgentInfo.from(event, Instant.now());
-    agentInfo = info;
+    AgentInfo info = events.agentReady(event);
     MDC.put("vmId", vmId);
     try {
       log.debug("agent {} ready: version {} on {}", vmId, info.version(), info.hostname());
     } finally {
       MDC.remove("vmId");
     }
-    readyListeners.publish(info);
     if (handler == session) {
       if (status.state() != AgentState.CONNECTED) {
         becomeReady();
@@ -559,26 +713,15 @@ public final class VmLink {
   }
 
   void onTelemetry(SessionHandler handler, TelemetryReport report) {
-    if (handler != session && handler != attempt) {
-      return;
+    if (handler == session || handler == attempt) {
+      events.telemetry(report);
     }
-    Telemetry t = new Telemetry(report, Instant.now(), System.nanoTime());
-    telemetry = t;
-    telemetryListeners.publish(t);
   }
 
   void onGuestEvent(SessionHandler handler, AgentMessage m) {
-    if (handler != session && handler != attempt) {
-      return;
+    if (handler == session || handler == attempt) {
+      events.guestEvent(m);
     }
-    Instant now = Instant.now();
-    GuestEvent event = m.getPayloadCase() == AgentMessage.PayloadCase.ERROR
-        ? new GuestEvent.Error(m.getError().getSeverity().name(), m.getError().getCode(),
-            m.getError().getMessage(), m.getError().getDetailsMap(), now)
-        : new GuestEvent.ClipboardChanged(m.getClipboardChanged().getType().name(),
-            m.getClipboardChanged().getData().toByteArray(),
-            m.getClipboardChanged().getMimeType(), now);
-    guestEventListeners.publish(event);
   }
 
   /** Sends an internal ping that proves the agent answers (readiness and keep-alive). */
@@ -605,6 +748,9 @@ public final class VmLink {
   // ---------------------------------------------------------------- helpers
 
   private void failWaiting(AgentException cause) {
+    if (waiting == null || waiting.isEmpty()) {
+      return;
+    }
     List<Call<?>> failed = new ArrayList<>(waiting);
     waiting.clear();
     for (Call<?> c : failed) {
@@ -613,8 +759,15 @@ public final class VmLink {
   }
 
   private void setState(AgentState state, String detail, ConnectFailure failure) {
-    publish(new AgentStatus(vmId, state, Instant.now(), attempts, detail, failure, endpointText,
-        null, null), true);
+    setState(state, detail, failure, endpointText);
+  }
+
+  /** A new status; {@code since} stays when the state does not change. */
+  private void setState(AgentState state, String detail, ConnectFailure failure, String endpoint) {
+    AgentStatus s = status;
+    Instant since = s.state() == state ? s.since() : Instant.now();
+    publish(new AgentStatus(vmId, state, since, attempts, detail, failure, endpoint, null, null),
+        true);
   }
 
   private void publish(AgentStatus next, boolean transition) {
@@ -636,8 +789,7 @@ public final class VmLink {
     }
   }
 
-  /** Installs framing, keep-alive and a fresh session handler on every new channel. */
-  @ChannelHandler.Sharable
+  /** Installs framing, keep-alive and a fresh session handler on a new channel. */
   private final class SessionInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
@@ -649,8 +801,11 @@ public final class VmLink {
       ch.pipeline().addLast("framing", decoder)
           .addLast("keepalive", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS))
           .addLast("session", handler);
+      if (closed) {
+        ch.close();
+        return;
+      }
       attempt = handler;
-      channels.put(handler, ch);
     }
   }
 }

@@ -32,6 +32,9 @@ public final class AgentRuntime implements AutoCloseable {
   /** Work waiting for a worker beyond this is refused (and that request gets no reply). */
   static final int WORKER_QUEUE_LIMIT = 10_000;
 
+  /** The runtime whose worker runs the current thread's task, if any. */
+  private static final ThreadLocal<AgentRuntime> WORKING_FOR = new ThreadLocal<>();
+
   private final EventLoopGroup group;
   private final ThreadPoolExecutor workers;
   private final boolean nativeTransport;
@@ -44,7 +47,17 @@ public final class AgentRuntime implements AutoCloseable {
     group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory(name + "-io", true),
         nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     workers = new ThreadPoolExecutor(workerThreads, workerThreads, 2, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(WORKER_QUEUE_LIMIT), new DefaultThreadFactory(name + "-worker", true));
+        new ArrayBlockingQueue<>(WORKER_QUEUE_LIMIT), new DefaultThreadFactory(name + "-worker", true)) {
+      @Override
+      protected void beforeExecute(Thread thread, Runnable task) {
+        WORKING_FOR.set(AgentRuntime.this);
+      }
+
+      @Override
+      protected void afterExecute(Runnable task, Throwable failure) {
+        WORKING_FOR.remove();
+      }
+    };
     workers.allowCoreThreadTimeOut(true);
   }
 
@@ -59,6 +72,11 @@ public final class AgentRuntime implements AutoCloseable {
   /** The event loops. */
   public EventLoopGroup group() {
     return group;
+  }
+
+  /** True on one of this runtime's own threads, which must never wait for the runtime to stop. */
+  public boolean onOwnThread() {
+    return WORKING_FOR.get() == this || inEventLoop();
   }
 
   /** True on one of this runtime's event-loop threads (where nothing may wait). */
@@ -91,11 +109,18 @@ public final class AgentRuntime implements AutoCloseable {
     return nativeTransport ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
   }
 
-  /** Stops the threads and waits (a few seconds at most) for them to end. */
+  /**
+   * Stops the threads and waits (a few seconds at most) for them to end; called from one of its own
+   * threads (a handler closing its agent), it only starts the shutdown.
+   */
   @Override
   public void close() {
     workers.shutdownNow();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    io.netty.util.concurrent.Future<?> stopped = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (onOwnThread()) {
+      return;
+    }
+    stopped.awaitUninterruptibly(10, TimeUnit.SECONDS);
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
         log.warn("fake agent workers still busy after 10 s");

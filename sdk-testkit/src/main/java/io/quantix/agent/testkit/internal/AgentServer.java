@@ -54,7 +54,7 @@ public final class AgentServer {
     ChannelFuture bound = new ServerBootstrap()
         .group(core.runtime.group())
         .channelFactory(core.runtime.serverChannelFactory())
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .handler(new AcceptGate())
@@ -269,7 +269,7 @@ public final class AgentServer {
     if (listener != null) {
       channels.add(0, listener);
     }
-    boolean mayWait = !core.runtime.inEventLoop();
+    boolean mayWait = !core.runtime.onOwnThread();
     for (Channel channel : channels) {
       ChannelFuture closing = channel.close();
       if (mayWait) {

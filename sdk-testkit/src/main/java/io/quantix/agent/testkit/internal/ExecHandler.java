@@ -1,5 +1,6 @@
 package io.quantix.agent.testkit.internal;
 
+import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.ExecuteRequest;
 import io.quantix.agent.proto.ExecuteResponse;
@@ -91,7 +92,9 @@ final class ExecHandler {
   private static CompletionStage<AgentMessage> run(AgentCore core, AgentMessage request, Process process, long started) {
     ExecuteRequest r = request.getExecute();
     int timeout = r.getTimeoutSeconds() == 0 ? MAX_TIMEOUT_SECONDS : Math.min(r.getTimeoutSeconds(), MAX_TIMEOUT_SECONDS);
-    int cap = r.getMaxOutputBytes() == 0 ? DEFAULT_OUTPUT_CAP : r.getMaxOutputBytes();
+    // Unlike the agent, never keep more than a frame can carry, whatever the host asks for.
+    int cap = r.getMaxOutputBytes() == 0 ? DEFAULT_OUTPUT_CAP
+        : (int) Math.min(Integer.toUnsignedLong(r.getMaxOutputBytes()), Framing.MAX_PAYLOAD_LENGTH);
     CompletableFuture<AgentMessage> result = new CompletableFuture<>();
     io.netty.util.concurrent.ScheduledFuture<?> timer = core.runtime.group().schedule(() -> {
       ExecuteResponse.Builder timedOut = ExecuteResponse.newBuilder().setExitCode(-1).setTimedOut(true)

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plays one reply's {@link Fault} effects in order on the session's event loop, then writes the
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * timers. Not API.
  */
 final class FaultPlayer {
+  private static final Logger log = LoggerFactory.getLogger(FaultPlayer.class);
   /** Bytes of a payload that protobuf refuses: field 1 with the invalid wire type 7. */
   private static final byte[] UNPARSABLE = {0x0f, 0x0f, 0x0f, 0x0f};
 
@@ -44,33 +47,44 @@ final class FaultPlayer {
     return into;
   }
 
+  /** Plays the effects; the session hears {@link Session#done()} exactly once, at the end. */
   void play() {
     play(0);
   }
 
   private void play(int from) {
+    if (!playFrom(from)) {
+      return;
+    }
+    writeReplies();
+    session.done();
+  }
+
+  /** Runs effects from {@code from}; false if the rest continues later (or nothing remains to do). */
+  private boolean playFrom(int from) {
     FrameWriter writer = session.writer();
     for (int i = from; i < steps.size(); i++) {
       if (!session.channel().isActive()) {
-        if (!consumed) {
-          session.orphan(replies);
-        }
-        return;
+        return true;
+      }
+      if (!session.current(pending)) {
+        consumed = true;
       }
       Fault step = steps.get(i);
       int next = i + 1;
       if (step instanceof Fault.Delay) {
         later(((Fault.Delay) step).delay(), () -> play(next));
-        return;
+        return false;
       } else if (step instanceof Fault.NoReply) {
         consumed = true;
       } else if (step instanceof Fault.CloseBeforeReply) {
+        consumed = true;
         session.channel().close();
-        return;
+        return true;
       } else if (step instanceof Fault.CloseAfterReply) {
         writeReplies();
         writer.close();
-        return;
+        return true;
       } else if (step instanceof Fault.Garbage) {
         writer.raw(garbage(((Fault.Garbage) step).bytes()), 0);
       } else if (step instanceof Fault.Truncated) {
@@ -101,13 +115,14 @@ final class FaultPlayer {
         Duration duration = ((Fault.Stall) step).duration();
         session.stall(true);
         if (duration.isZero()) {
-          return;
+          consumed = true;
+          return true;
         }
         later(duration, () -> {
           session.stall(false);
           play(next);
         });
-        return;
+        return false;
       } else if (step instanceof Fault.Dribble) {
         Fault.Dribble dribble = (Fault.Dribble) step;
         if (!consumed) {
@@ -117,12 +132,21 @@ final class FaultPlayer {
         consumed = true;
       }
     }
-    writeReplies();
+    return true;
   }
 
   private void writeReplies() {
+    if (!session.current(pending) && !consumed) {
+      log.debug("fake agent {}: reply to {} lost in a guest reset", session.core().label(),
+          pending.request().getMessageId());
+      consumed = true;
+    }
     if (!consumed) {
-      replies.forEach(session.writer()::frame);
+      if (session.channel().isActive()) {
+        replies.forEach(session.writer()::frame);
+      } else {
+        session.orphan(replies);
+      }
     }
     consumed = true;
   }
@@ -158,6 +182,7 @@ final class FaultPlayer {
       session.channel().eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException shuttingDown) {
       consumed = true;
+      session.done();
     }
   }
 }

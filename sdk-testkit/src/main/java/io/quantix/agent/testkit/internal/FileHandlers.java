@@ -119,7 +119,9 @@ final class FileHandlers {
     FileStatResponse.Builder response = FileStatResponse.newBuilder();
     try {
       Path path = core.sandbox().resolve(guestPath);
-      response.setSuccess(true).setEntry(entry(path, guestPath));
+      // Build the entry first: a missing path must not leave success=true behind.
+      DirectoryEntry entry = entry(path, guestPath);
+      response.setSuccess(true).setEntry(entry);
     } catch (GuestError e) {
       response.setError(e.getMessage());
     } catch (IOException e) {

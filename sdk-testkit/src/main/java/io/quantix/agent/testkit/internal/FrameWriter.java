@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class FrameWriter {
   private final Channel channel;
   private final Counters counters;
+  private final Runnable drained;
   private ArrayDeque<Job> waiting;
   private boolean dribbling;
   private ChannelFuture lastWrite;
@@ -27,9 +28,16 @@ final class FrameWriter {
   /** One queued write: bytes holding {@code frames} whole frames, optionally dribbled, or a close. */
   private record Job(ByteBuf bytes, int frames, int chunk, long intervalNanos, boolean close) {}
 
-  FrameWriter(Channel channel, Counters counters) {
+  /** @param drained called when writes that waited behind a dribble have gone out */
+  FrameWriter(Channel channel, Counters counters, Runnable drained) {
     this.channel = channel;
     this.counters = counters;
+    this.drained = drained;
+  }
+
+  /** Writes waiting behind a dribbled frame. */
+  int backlog() {
+    return waiting == null ? 0 : waiting.size();
   }
 
   /** Encodes {@code message} as one frame. */
@@ -126,5 +134,6 @@ final class FrameWriter {
     while (!dribbling && waiting != null && (next = waiting.pollFirst()) != null) {
       run(next);
     }
+    drained.run();
   }
 }

@@ -9,6 +9,7 @@ import io.quantix.agent.framing.FrameOutcome;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.testkit.Fault;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,16 +41,17 @@ final class Session extends ChannelInboundHandlerAdapter {
   private int epoch;
   private ScheduledFuture<?> telemetry;
   private List<Pending> batch;
+  private ArrayDeque<AgentMessage> backlog;
   private ScheduledFuture<?> batchTimer;
 
-  /** A reply ready to go out. */
-  record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault) {}
+  /** A reply ready to go out; {@code epoch} is the session epoch its request arrived in. */
+  record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault, int epoch) {}
 
   Session(AgentCore core, Channel channel, long number) {
     this.core = core;
     this.channel = channel;
     this.number = number;
-    this.writer = new FrameWriter(channel, core.counters);
+    this.writer = new FrameWriter(channel, core.counters, this::updateReadGate);
   }
 
   Channel channel() {
@@ -142,6 +144,11 @@ final class Session extends ChannelInboundHandlerAdapter {
     });
   }
 
+  /** False once a guest reset lost the replies of {@code pending}'s epoch. */
+  boolean current(Pending pending) {
+    return pending.epoch() == epoch;
+  }
+
   /** Loses the replies in flight, from any thread (the guest is going down). */
   void loseInFlight() {
     execute(() -> epoch++);
@@ -169,32 +176,40 @@ final class Session extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     AgentMessage request = (AgentMessage) msg;
     core.counters.framesReceived.incrementAndGet();
+    if (inFlight >= core.settings.maxInFlight() || (backlog != null && !backlog.isEmpty())) {
+      // Frames decoded from the last read beyond the limit wait here; reading itself has stopped,
+      // so this holds at most one read's worth.
+      if (backlog == null) {
+        backlog = new ArrayDeque<>();
+      }
+      backlog.addLast(request);
+      return;
+    }
+    process(request);
+  }
+
+  private void process(AgentMessage request) {
     Script.Decision decision = core.script.receive(request, number);
     if (!Messages.isRequest(request.getPayloadCase())) {
       return;
     }
     inFlight++;
+    List<Fault> steps = decision.fault().steps();
+    if (!steps.isEmpty() && steps.get(0) instanceof Fault.Stall) {
+      // A stall that opens a fault starts as the request is read, so nothing after it is read.
+      stalled = true;
+    }
     updateReadGate();
     int requestEpoch = epoch;
     CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
     replies.whenComplete((messages, error) -> execute(() ->
         ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
-            decision.fault()), requestEpoch)));
+            decision.fault(), requestEpoch))));
   }
 
-  private void ready(Pending pending, int requestEpoch) {
-    inFlight--;
-    updateReadGate();
-    if (requestEpoch != epoch) {
-      log.debug("fake agent {}: reply to {} lost in a guest reset", core.label(), pending.request().getMessageId());
-      return;
-    }
-    if (!channel.isActive()) {
-      core.server.orphan(pending.replies());
-      return;
-    }
+  private void ready(Pending pending) {
     int batchSize = core.settings.reverseBatch();
-    if (batchSize == 0) {
+    if (batchSize == 0 || !channel.isActive() || !current(pending)) {
       deliver(pending);
       return;
     }
@@ -224,6 +239,19 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   private void deliver(Pending pending) {
     new FaultPlayer(this, pending).play();
+  }
+
+  /**
+   * One request fully dealt with: its reply handed to the writer, dropped or lost. Until then it
+   * counts against maxInFlight, delays and batches included, so a host cannot pile up work.
+   */
+  void done() {
+    inFlight--;
+    AgentMessage next;
+    while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
+      process(next);
+    }
+    updateReadGate();
   }
 
   /** Replies that can no longer go out on this connection go to the guest's port instead. */
@@ -257,9 +285,13 @@ final class Session extends ChannelInboundHandlerAdapter {
       batchTimer.cancel(false);
     }
     if (batch != null) {
-      batch.forEach(pending -> orphan(pending.replies()));
+      batch.forEach(pending -> {
+        orphan(pending.replies());
+        inFlight--;
+      });
       batch = null;
     }
+    backlog = null;
     writer.dispose();
     core.server.sessionClosed(this);
     ctx.fireChannelInactive();
@@ -272,7 +304,8 @@ final class Session extends ChannelInboundHandlerAdapter {
   }
 
   private void updateReadGate() {
-    boolean read = (started || handshaking) && !stalled && inFlight < core.settings.maxInFlight()
+    int limit = core.settings.maxInFlight();
+    boolean read = (started || handshaking) && !stalled && inFlight < limit && writer.backlog() < limit
         && channel.isWritable();
     if (channel.config().isAutoRead() != read) {
       channel.config().setAutoRead(read);

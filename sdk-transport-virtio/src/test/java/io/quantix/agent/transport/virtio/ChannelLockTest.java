@@ -1,6 +1,9 @@
 package io.quantix.agent.transport.virtio;
 
-import static io.quantix.agent.transport.virtio.TestSupport.failure;
+import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestSupport;
+import io.quantix.agent.transport.testing.UnixServer;
+import static io.quantix.agent.transport.testing.TestSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,8 @@
 package io.quantix.agent.transport.virtio;
 
+import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestSupport;
+import io.quantix.agent.transport.testing.UnixServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -1,7 +1,10 @@
 package io.quantix.agent.transport.virtio;
 
-import static io.quantix.agent.transport.virtio.TestSupport.assertNoDescriptorLeak;
-import static io.quantix.agent.transport.virtio.TestSupport.failure;
+import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestSupport;
+import io.quantix.agent.transport.testing.UnixServer;
+import static io.quantix.agent.transport.testing.TestSupport.assertNoDescriptorLeak;
+import static io.quantix.agent.transport.testing.TestSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

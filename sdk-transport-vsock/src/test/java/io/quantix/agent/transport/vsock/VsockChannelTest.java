@@ -1,5 +1,6 @@
 package io.quantix.agent.transport.vsock;
 
+import io.quantix.agent.transport.testing.TestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

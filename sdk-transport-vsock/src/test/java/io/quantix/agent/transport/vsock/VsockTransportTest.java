@@ -1,6 +1,8 @@
 package io.quantix.agent.transport.vsock;
 
-import static io.quantix.agent.transport.vsock.TestSupport.failure;
+import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestSupport;
+import static io.quantix.agent.transport.testing.TestSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

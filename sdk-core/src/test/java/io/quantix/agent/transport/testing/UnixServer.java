@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.vsock;
+package io.quantix.agent.transport.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A blocking JDK Unix-socket server for tests: accepts clients on a thread and hands each to a
  * script; {@code accepting=false} binds with a backlog and never accepts (QEMU's busy channel).
  */
-final class UnixServer implements AutoCloseable {
+public final class UnixServer implements AutoCloseable {
   /** What the server does with one accepted client. */
-  interface Script {
+  public interface Script {
     void run(SocketChannel client) throws IOException;
   }
 
-  final Path path;
+  public final Path path;
   private final ServerSocketChannel server;
   private final Thread acceptor;
-  final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
+  public final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
 
   private UnixServer(Path path, int backlog, Script script) throws IOException {
     this.path = path;
@@ -58,7 +58,7 @@ final class UnixServer implements AutoCloseable {
   }
 
   /** A script that reads a client until it leaves, then closes it. */
-  static void drainAndClose(SocketChannel client) throws IOException {
+  public static void drainAndClose(SocketChannel client) throws IOException {
     java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
     try (client) {
       while (client.read(buf) >= 0) {
@@ -69,12 +69,12 @@ final class UnixServer implements AutoCloseable {
   }
 
   /** Serves clients one after another with {@code script}. */
-  static UnixServer serving(Path path, Script script) throws IOException {
+  public static UnixServer serving(Path path, Script script) throws IOException {
     return new UnixServer(path, 50, script);
   }
 
   /** Listens with {@code backlog} and never accepts. */
-  static UnixServer neverAccepting(Path path, int backlog) throws IOException {
+  public static UnixServer neverAccepting(Path path, int backlog) throws IOException {
     return new UnixServer(path, backlog, null);
   }
 

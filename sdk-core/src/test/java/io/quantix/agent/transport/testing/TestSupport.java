@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.virtio;
+package io.quantix.agent.transport.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -22,11 +22,11 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /** Shared helpers of the transport tests. */
-final class TestSupport {
+public final class TestSupport {
   private TestSupport() {}
 
   /** Open descriptors of this JVM. */
-  static long openFds() {
+  public static long openFds() {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.count();
     } catch (IOException e) {
@@ -35,31 +35,31 @@ final class TestSupport {
   }
 
   /** Waits until the descriptor count is back to {@code baseline} (closing is asynchronous). */
-  static void awaitFds(long baseline) {
+  public static void awaitFds(long baseline) {
     Awaitility.await("descriptors back to " + baseline).atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20)).until(() -> openFds() <= baseline);
   }
 
   /** Epoll event loops (the default on Linux). */
-  static EventLoops epoll() {
+  public static EventLoops epoll() {
     EventLoops loops = EventLoops.create(1);
     assertThat(loops.isEpoll()).as("native epoll on the test classpath").isTrue();
     return loops;
   }
 
   /** NIO event loops, as on a platform without epoll. */
-  static EventLoops nio() {
+  public static EventLoops nio() {
     return EventLoops.wrap(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
   }
 
   /** Shuts down a loops instance, including a wrapped group. */
-  static void close(EventLoops loops) {
+  public static void close(EventLoops loops) {
     loops.close();
     loops.group().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   /** The AgentException a failed future carries, asserting its classification. */
-  static AgentException failure(CompletableFuture<?> future, ConnectFailure expected) {
+  public static AgentException failure(CompletableFuture<?> future, ConnectFailure expected) {
     Throwable t = catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
     assertThat(t).as("the attempt fails").isNotNull();
     AgentException e = AgentException.from(t);
@@ -68,7 +68,7 @@ final class TestSupport {
   }
 
   /** A socket file nobody listens on: QEMU exited and left it behind. */
-  static Path staleSocket(Path dir) throws IOException {
+  public static Path staleSocket(Path dir) throws IOException {
     Path path = dir.resolve("stale.sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(path));
@@ -80,7 +80,7 @@ final class TestSupport {
    * Runs {@code attempt} once to warm up (class loading opens jar files), then three more times,
    * and asserts the descriptor count comes back to where it was after the warm-up.
    */
-  static void assertNoDescriptorLeak(ThrowingRunnable attempt) throws Exception {
+  public static void assertNoDescriptorLeak(ThrowingRunnable attempt) throws Exception {
     attempt.run();
     long baseline = openFds();
     for (int i = 0; i < 3; i++) {
@@ -90,12 +90,12 @@ final class TestSupport {
   }
 
   /** A runnable that may throw. */
-  interface ThrowingRunnable {
+  public interface ThrowingRunnable {
     void run() throws Exception;
   }
 
   /** This process's uid. */
-  static int uid() throws IOException {
+  public static int uid() throws IOException {
     return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
   }
 }

@@ -1,4 +1,4 @@
-package io.quantix.agent.transport.virtio;
+package io.quantix.agent.transport.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A test pipeline handler that keeps every byte it reads and the order of events it saw. */
-final class ByteCollector extends ChannelInboundHandlerAdapter {
+public final class ByteCollector extends ChannelInboundHandlerAdapter {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<String> events = new CopyOnWriteArrayList<>();
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
@@ -38,13 +38,13 @@ final class ByteCollector extends ChannelInboundHandlerAdapter {
     }
   }
 
-  int size() {
+  public int size() {
     synchronized (bytes) {
       return bytes.size();
     }
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     synchronized (bytes) {
       return bytes.toByteArray();
     }

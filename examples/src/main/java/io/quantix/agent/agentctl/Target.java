@@ -1,0 +1,141 @@
+package io.quantix.agent.agentctl;
+
+import io.quantix.agent.AgentException;
+import io.quantix.agent.client.AgentClient;
+import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.Pong;
+import io.quantix.agent.client.Subscription;
+import io.quantix.agent.registry.AgentRegistry;
+import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.registry.EndpointResolver;
+import io.quantix.agent.transport.Endpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The one VM a subcommand talks to: its endpoints (a fallback list), its registry and client. */
+final class Target implements AutoCloseable {
+  private final String vmId;
+  private final List<Endpoint> endpoints;
+  private final AgentRegistry registry;
+  private final AgentClient client;
+  private final Duration timeout;
+
+  private Target(String vmId, List<Endpoint> endpoints, AgentRegistry registry, Duration timeout) {
+    this.vmId = vmId;
+    this.endpoints = endpoints;
+    this.registry = registry;
+    this.timeout = timeout;
+    this.client = registry.client(vmId);
+  }
+
+  /**
+   * Opens the VM named by the global {@code -e} options; the session starts connecting at once.
+   *
+   * @throws CliError a usage error when no endpoint was given or one is malformed
+   */
+  static Target open(Agentctl.Globals globals) {
+    if (globals.endpoints().isEmpty()) {
+      throw CliError.usage("no endpoint: give -e URI, for example "
+          + "-e unix:/var/run/quantix-kvm/vms/vm-42.agent.sock (or try 'agentctl demo')");
+    }
+    List<Endpoint> eps = Endpoints.parseAll(globals.endpoints());
+    String vm = Endpoints.vmId(eps.get(0));
+    AgentRegistry registry = Endpoints.registry(globals.timeout())
+        .resolver(EndpointResolver.explicit(Map.of(vm, eps))).build();
+    try {
+      return new Target(vm, List.copyOf(eps), registry, globals.timeout());
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
+  /** The VM id (from the first endpoint). */
+  String vmId() {
+    return vmId;
+  }
+
+  /** The endpoints, in fallback order. */
+  List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The endpoint of the live session, or the first one. */
+  String endpoint() {
+    String live = registry.status(vmId).endpoint();
+    return live == null || live.isEmpty() ? endpoints.get(0).uri() : live;
+  }
+
+  AgentRegistry registry() {
+    return registry;
+  }
+
+  /** The client with --timeout applied to each call (when given). */
+  AgentClient client() {
+    return timeout == null ? client : client.withTimeout(timeout);
+  }
+
+  /** The client without --timeout: exec and transfers derive their own deadlines. */
+  AgentClient plainClient() {
+    return client;
+  }
+
+  /** --timeout, or null. */
+  Duration timeout() {
+    return timeout;
+  }
+
+  AgentStatus status() {
+    return registry.status(vmId);
+  }
+
+  /** Pings (which waits for the session): the round trip and the agent's version. */
+  Pong ping() throws InterruptedException, ExecutionException {
+    return await(client().ping());
+  }
+
+  /**
+   * The agent's AgentReady data: connects (a ping) and then waits, within the timeout, for the
+   * AgentReady that every session starts with.
+   */
+  AgentInfo agentInfo() throws InterruptedException, ExecutionException {
+    Optional<AgentInfo> known = client.agentInfo();
+    if (known.isPresent()) {
+      return known.get();
+    }
+    CompletableFuture<AgentInfo> ready = new CompletableFuture<>();
+    Subscription subscription = client.onAgentReady(ready::complete);
+    try {
+      ping();
+      client.agentInfo().ifPresent(ready::complete);
+      Duration wait = timeout != null ? timeout : Duration.ofSeconds(10);
+      return ready.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw AgentException.of(AgentException.Code.DEADLINE_EXCEEDED,
+          vmId + ": the agent answered pings but sent no AgentReady in time");
+    } finally {
+      subscription.close();
+    }
+  }
+
+  /** Waits for a call (interruptibly); failures come out as the ExecutionException's cause. */
+  static <T> T await(CompletableFuture<T> future) throws InterruptedException, ExecutionException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    registry.close();
+  }
+}

@@ -1,0 +1,39 @@
+package io.quantix.agent.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quantix.agent.proto.AgentMessage.PayloadCase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded launcher jar runs with plain {@code java -jar} and serves a socket. */
+class LauncherJarIT {
+
+  @Test
+  void launcherJarStartsServesAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+    Path jar = Path.of(System.getProperty("launcher.jar"));
+    assertThat(jar).exists();
+    Path socket = dir.resolve("it.agent.sock");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "--socket", socket.toString(), "--telemetry", "200ms")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      List<String> lines = FakeAgentMainTest.linesUntilReady(process);
+      assertThat(lines).containsExactly("listening unix:" + socket, "ready 1");
+      try (HostConnection host = HostConnection.open(socket)) {
+        assertThat(host.next().getPayloadCase()).isEqualTo(PayloadCase.AGENT_READY);
+        assertThat(host.next().getPayloadCase()).isEqualTo(PayloadCase.TELEMETRY);
+        assertThat(host.call(HostConnection.ping(5)).getPong().getSequence()).isEqualTo(5);
+      }
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(socket).doesNotExist();
+    } finally {
+      process.destroyForcibly();
+      process.getInputStream().close();
+    }
+  }
+}
