@@ -89,15 +89,19 @@ final class FrameCapture implements AutoCloseable {
 
   /** Waits for both directions to end (the SDK closed its session), then stops listening. */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     server.close();
-    acceptor.join(10_000);
-    List<Thread> copy;
-    synchronized (pumps) {
-      copy = new ArrayList<>(pumps);
-    }
-    for (Thread t : copy) {
-      t.join(10_000);
+    try {
+      acceptor.join(10_000);
+      List<Thread> copy;
+      synchronized (pumps) {
+        copy = new ArrayList<>(pumps);
+      }
+      for (Thread t : copy) {
+        t.join(10_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     Files.deleteIfExists(listen);
   }

@@ -115,14 +115,19 @@ final class Peer implements AutoCloseable {
 
   /** Asks the peer to stop (SIGTERM), and kills it if it has not stopped in 10 s. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (!process.isAlive()) {
       return;
     }
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      Thread.currentThread().interrupt();
     }
   }
 }

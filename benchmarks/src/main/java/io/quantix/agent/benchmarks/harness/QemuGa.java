@@ -130,7 +130,7 @@ final class QemuGa implements Subject {
 
   /** Closes the connection (every reply was read) and stops the daemon by its pid. */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     ch.close();
     if (!Files.exists(pidFile)) {
       return;
@@ -144,6 +144,9 @@ final class QemuGa implements Subject {
         handle.get().onExit().get(10, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         handle.get().destroyForcibly();
+      } catch (InterruptedException e) {
+        handle.get().destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -21,5 +21,5 @@ interface Subject extends AutoCloseable {
   double pipelined(int depth, long nanos) throws Exception;
 
   @Override
-  void close() throws Exception;
+  void close() throws java.io.IOException;
 }
