@@ -17,9 +17,11 @@ final class FloorClient implements Subject {
   private final ByteBuffer pings;
   private final ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
   private final ByteBuffer copy = ByteBuffer.allocateDirect(FloorServer.COPY_BUFFER);
+  private final long peerPid;
 
-  FloorClient(Path echo, Path sink, Path source, byte[] pingFrame, int maxDepth)
+  FloorClient(Path echo, Path sink, Path source, byte[] pingFrame, int maxDepth, long peerPid)
       throws IOException {
+    this.peerPid = peerPid;
     this.echo = UnixSocket.connect(echo);
     this.sink = sink;
     this.source = source;
@@ -33,6 +35,11 @@ final class FloorClient implements Subject {
   @Override
   public String name() {
     return "floor";
+  }
+
+  @Override
+  public long peerPid() {
+    return peerPid;
   }
 
   @Override

@@ -47,9 +47,11 @@ final class GrpcEcho implements Subject {
   private final EventLoopGroup group;
   private final ManagedChannel channel;
   private final AgentMessage request;
+  private final long peerPid;
 
-  GrpcEcho(String name, Path socket, boolean tuned, AgentMessage request) {
+  GrpcEcho(String name, Path socket, boolean tuned, AgentMessage request, long peerPid) {
     this.name = name;
+    this.peerPid = peerPid;
     this.request = request;
     this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     NettyChannelBuilder b = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
@@ -66,6 +68,11 @@ final class GrpcEcho implements Subject {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long peerPid() {
+    return peerPid;
   }
 
   @Override

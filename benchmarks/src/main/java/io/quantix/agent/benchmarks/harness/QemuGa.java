@@ -119,6 +119,15 @@ final class QemuGa implements Subject {
   }
 
   @Override
+  public long peerPid() {
+    try {
+      return Long.parseLong(Files.readString(pidFile).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
   public boolean pipelines() {
     return false;
   }

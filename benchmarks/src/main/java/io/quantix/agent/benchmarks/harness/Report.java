@@ -31,7 +31,11 @@ final class Report {
     T16("pipelined, 16 in flight", "k calls/s", true),
     T64("pipelined, 64 in flight", "k calls/s", true),
     UPLOAD("upload", "MiB/s", true),
-    DOWNLOAD("download", "MiB/s", true);
+    DOWNLOAD("download", "MiB/s", true),
+    CPU_PING_CLIENT("CPU per ping, client (harness) process (diag.)", "µs", false),
+    CPU_PING_PEER("CPU per ping, server process (diag.)", "µs", false),
+    CPU_T64_CLIENT("CPU per call at 64 in flight, client (harness) process (diag.)", "µs", false),
+    CPU_T64_PEER("CPU per call at 64 in flight, server process (diag.)", "µs", false);
 
     final String label;
     final String unit;
@@ -102,6 +106,8 @@ final class Report {
   private String frames = "";
   private String qemuGa = "";
   private long wallNanos;
+  private final String loadAtStart = Machine.loadAverage();
+  private final String commit = Machine.commit();
 
   Report(Machine machine, ZonedDateTime date, Settings settings, String commandLine) {
     this.machine = machine;
@@ -173,6 +179,11 @@ final class Report {
         .append(machine.cores()).append(" cores (as the JVM sees them), ").append(machine.os())
         .append('\n');
     md.append("- JDK: ").append(machine.jdk()).append('\n');
+    md.append("- Load average (1/5/15 min, the whole machine): ").append(loadAtStart)
+        .append(" at the start, ").append(Machine.loadAverage()).append(" at the end\n");
+    if (commit != null) {
+      md.append("- Code: commit ").append(commit).append('\n');
+    }
     md.append("- Run: ").append(settings.quick() ? "**quick mode (smoke test; figures not "
         + "meaningful)**" : "full").append(", ").append(settings.iterations())
         .append(" measured iterations per row, command `SideBySide")

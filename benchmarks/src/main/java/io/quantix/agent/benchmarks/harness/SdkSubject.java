@@ -20,6 +20,7 @@ final class SdkSubject implements Subject {
   static final String VM = "bench-vm";
 
   private final String name;
+  private final long peerPid;
   private final AgentRegistry registry;
   private final AgentClient client;
 
@@ -28,8 +29,9 @@ final class SdkSubject implements Subject {
    *
    * @param directCallbacks complete futures on the I/O thread ({@code callbackExecutor(Runnable::run)})
    */
-  SdkSubject(String name, Path agentSocket, boolean directCallbacks) {
+  SdkSubject(String name, Path agentSocket, boolean directCallbacks, long peerPid) {
     this.name = name;
+    this.peerPid = peerPid;
     AgentRegistry.Builder b = AgentRegistry.builder()
         .resolver(EndpointResolver.explicit(Map.of(VM,
             List.of(Endpoint.parse("unix:" + agentSocket.toAbsolutePath())))));
@@ -44,6 +46,11 @@ final class SdkSubject implements Subject {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long peerPid() {
+    return peerPid;
   }
 
   @Override

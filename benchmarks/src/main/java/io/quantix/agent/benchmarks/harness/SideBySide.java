@@ -147,17 +147,20 @@ public final class SideBySide {
       grpcTuned.awaitReady();
 
       FloorClient floor = new FloorClient(echo, sink, source, frames.pingFrame(),
-          DEPTHS[DEPTHS.length - 1]);
+          DEPTHS[DEPTHS.length - 1], floorServer.pid());
       open.add(floor);
-      SdkSubject sdk = new SdkSubject(Report.SDK, agentSocket, false);
+      SdkSubject sdk = new SdkSubject(Report.SDK, agentSocket, false, agent.pid());
       open.add(sdk);
-      SdkSubject sdkDirect = new SdkSubject(Report.SDK_DIRECT, agentSocket, true);
+      SdkSubject sdkDirect = new SdkSubject(Report.SDK_DIRECT, agentSocket, true, agent.pid());
       open.add(sdkDirect);
-      SdkSubject sdkMinimal = new SdkSubject(Report.SDK_MINIMAL, minimal, false);
+      SdkSubject sdkMinimal = new SdkSubject(Report.SDK_MINIMAL, minimal, false,
+          floorServer.pid());
       open.add(sdkMinimal);
-      GrpcEcho grpcD = new GrpcEcho(Report.GRPC_DEFAULT, grpcDefaultSocket, false, frames.ping());
+      GrpcEcho grpcD = new GrpcEcho(Report.GRPC_DEFAULT, grpcDefaultSocket, false, frames.ping(),
+          grpcDefault.pid());
       open.add(grpcD);
-      GrpcEcho grpcT = new GrpcEcho(Report.GRPC_TUNED, grpcTunedSocket, true, frames.ping());
+      GrpcEcho grpcT = new GrpcEcho(Report.GRPC_TUNED, grpcTunedSocket, true, frames.ping(),
+          grpcTuned.pid());
       open.add(grpcT);
       List<Subject> subjects = new ArrayList<>(List.of(floor, sdk, sdkDirect, sdkMinimal, grpcD,
           grpcT));
@@ -185,7 +188,7 @@ public final class SideBySide {
   private FrameCapture.PingPong capture(Path work, Path agentSocket) throws Exception {
     Path relay = work.resolve("capture.sock");
     FrameCapture capture = new FrameCapture(relay, agentSocket);
-    try (SdkSubject sdk = new SdkSubject("capture", relay, false)) {
+    try (SdkSubject sdk = new SdkSubject("capture", relay, false, -1)) {
       for (int i = 0; i < 10; i++) {
         sdk.roundTrip();
       }
@@ -245,13 +248,15 @@ public final class SideBySide {
         slices++;
         settled = settled(p50s) && (rates.isEmpty() || settled(rates));
         if (!s.pipelines() && slices >= 3) {
+          settled = true;
           break;
         }
       }
       StringBuilder trace = new StringBuilder(s.name()).append(": ").append(slices)
           .append(" slices of ").append(TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos()))
           .append(" ms, ").append(settings.minWarmupSlices() == settings.maxWarmupSlices()
-              ? "fixed" : settled ? "settled" : "**not settled**").append("; ping p50 µs ")
+              ? "fixed" : !s.pipelines() ? "no JIT, fixed" : settled ? "settled"
+              : "**not settled**").append("; ping p50 µs ")
           .append(join(p50s));
       if (!rates.isEmpty()) {
         trace.append("; k calls/s at 64 in flight ").append(join(rates));
@@ -285,14 +290,25 @@ public final class SideBySide {
     for (int it = 0; it < settings.iterations(); it++) {
       for (Subject s : rotate(subjects, it)) {
         pingPercentiles(s, settings.pingNanos() / 10);
+        long client = Cpu.self();
+        long peer = Cpu.of(s.peerPid());
         double[] p = pingPercentiles(s, settings.pingNanos());
         report.add(Report.Row.P50, s.name(), p[0]);
         report.add(Report.Row.P99, s.name(), p[1]);
+        cpuPerCall(Report.Row.CPU_PING_CLIENT, s.name(), client, Cpu.self(), p[2]);
+        cpuPerCall(Report.Row.CPU_PING_PEER, s.name(), peer, Cpu.of(s.peerPid()), p[2]);
       }
     }
   }
 
-  /** p50 and p99 in microseconds of sequential round trips for {@code nanos}. */
+  /** Adds CPU microseconds per call, when both readings exist. */
+  private void cpuPerCall(Report.Row row, String column, long before, long after, double calls) {
+    if (before >= 0 && after >= 0 && calls > 0) {
+      report.add(row, column, (after - before) / 1e3 / calls);
+    }
+  }
+
+  /** p50 and p99 in microseconds, and the count, of sequential round trips for {@code nanos}. */
   private static double[] pingPercentiles(Subject s, long nanos) throws Exception {
     long[] samples = new long[1 << 16];
     int n = 0;
@@ -309,7 +325,7 @@ public final class SideBySide {
     } while (now < end);
     double p50 = Stats.percentile(samples, n, 50) / 1e3;
     double p99 = Stats.percentile(samples, n, 99) / 1e3;
-    return new double[] {p50, p99};
+    return new double[] {p50, p99, n};
   }
 
   private void pipelines(List<Subject> subjects) throws Exception {
@@ -321,7 +337,15 @@ public final class SideBySide {
       for (int it = 0; it < settings.iterations(); it++) {
         for (Subject s : rotate(pipelining, it)) {
           s.pipelined(depth, settings.pipelineNanos() / 10);
-          report.add(row, s.name(), s.pipelined(depth, settings.pipelineNanos()) / 1e3);
+          long client = Cpu.self();
+          long peer = Cpu.of(s.peerPid());
+          double rate = s.pipelined(depth, settings.pipelineNanos());
+          report.add(row, s.name(), rate / 1e3);
+          if (depth == DEPTHS[DEPTHS.length - 1]) {
+            double calls = rate * settings.pipelineNanos() / 1e9;
+            cpuPerCall(Report.Row.CPU_T64_CLIENT, s.name(), client, Cpu.self(), calls);
+            cpuPerCall(Report.Row.CPU_T64_PEER, s.name(), peer, Cpu.of(s.peerPid()), calls);
+          }
         }
       }
     }

@@ -8,6 +8,11 @@ interface Subject extends AutoCloseable {
   /** One request and its reply, blocking. */
   void roundTrip() throws Exception;
 
+  /** The process id of the server half, or -1 if unknown. */
+  default long peerPid() {
+    return -1;
+  }
+
   /** Whether {@link #pipelined} is measured for this subject. */
   default boolean pipelines() {
     return true;
