@@ -23,8 +23,9 @@ class SideBySideTest {
     assertThat(file.getFileName().toString()).matches("\\d{4}-\\d{2}-\\d{2}-.+-quick\\.md");
     String md = Files.readString(file);
     assertThat(md)
-        .contains("| Measure | floor | SDK | gRPC default | gRPC tuned | qemu-ga | SDK/floor | "
-            + "SDK/gRPC tuned | Targets |")
+        .contains("| Measure | floor | SDK | gRPC default | gRPC tuned | qemu-ga | "
+            + Report.SDK_DIRECT + " | " + Report.SDK_MINIMAL + " | SDK/floor | SDK/gRPC tuned | "
+            + "Targets |")
         .contains("- Machine: ").contains("- JDK: ").contains("- Date: ")
         .contains("quick mode");
     for (Report.Row row : Report.Row.values()) {
