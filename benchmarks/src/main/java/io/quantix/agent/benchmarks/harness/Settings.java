@@ -61,7 +61,7 @@ record Settings(boolean quick, int iterations, int minWarmupSlices, int maxWarmu
       return new Settings(true, iterations == null ? 2 : iterations, 2, 2, ms(300), ms(200),
           ms(200), 8L << 20, false, qemuGa, out);
     }
-    return new Settings(false, iterations == null ? 5 : iterations, 6, 20, ms(1_000), ms(1_000),
+    return new Settings(false, iterations == null ? 5 : iterations, 12, 30, ms(1_000), ms(1_000),
         ms(1_000), 256L << 20, jmh, qemuGa, out);
   }
 
