@@ -1,7 +1,6 @@
 package io.quantix.agent.framing;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -17,9 +16,28 @@ import java.util.List;
  * bytes accumulate in Netty's cumulation buffer as they arrive and a frame is parsed only once whole.
  * Problems are fired as {@link FrameOutcome} user events and counted in {@link #stats()}; after
  * {@link FrameOutcome.ResyncFailed} every further byte is discarded and the owner should close.
+ * Messages and outcomes reach the next handler in stream order (at most one message per
+ * {@code decode} call).
+ *
+ * <p>A truncated frame (the sender stopped mid-frame, say the agent restarted, and went on with new
+ * frames) costs at most the frame it ran into:
+ *
+ * <ul>
+ *   <li>A frame whose declared length holds a complete, valid frame behind a magic of its own was cut
+ *       short there: it is dropped up to that magic. This is decided from the bytes inside the
+ *       declared length only, and as soon as they show it, so a live stream is not held up waiting
+ *       for a length that will never arrive. (A payload that really carries a whole valid frame, such
+ *       as a file of captured agent traffic, is dropped for the same reason; random data practically
+ *       never forms one.)
+ *   <li>A frame that does not parse is dropped up to the next magic inside it, where decoding goes on.
+ *   <li>At end of stream a frame that can never complete is dropped the same way.
+ *   <li>Only a frame whose declared length ends inside the next frame and still happens to parse
+ *       takes that next frame with it.
+ * </ul>
  *
  * <p>Where the agent drops the whole declared length of a frame that fails to parse, this decoder
- * drops only its magic and scans on, so a truncated frame costs at most the frame it ran into.
+ * drops only up to the next magic in it. Frames that parse but fail validation (no payload, a bad
+ * message_id) are dropped whole. Only bytes outside any frame count towards the 64 KiB resync limit.
  *
  * <pre>{@code
  * channel.pipeline().addLast(new FrameDecoder(FrameFormat.AUTO), new FrameEncoder(FrameFormat.MAGIC));
@@ -29,12 +47,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int MAX_MESSAGE_ID_LENGTH = 128;
   /** A legacy first frame larger than this is not worth waiting for to decide the format. */
   private static final int AUTO_DETECT_MAX_LENGTH = 64 * 1024;
+  private static final byte MAGIC_FIRST_BYTE = (byte) (Framing.MAGIC >>> 24);
+  /** The first offset in a frame where a frame cut short can be followed by a new magic. */
+  private static final int FIRST_EMBEDDED_OFFSET = 5;
+  /** Smallest frame: a header and one byte of payload. */
+  private static final int MIN_FRAME_LENGTH = Framing.HEADER_LENGTH + 1;
 
   private final FramingStats stats = new FramingStats();
   private final boolean requireMessageId;
   private FrameFormat format;
   private long scannedWithoutMagic;
   private boolean failed;
+  private boolean endOfInput;
+  /**
+   * How far (from the reader index) the frame at the reader index was already searched for a frame
+   * embedded in it; reset whenever the reader index moves.
+   */
+  private int searched = FIRST_EMBEDDED_OFFSET;
 
   /** A decoder that drops frames without a sane message_id, as a host should. */
   public FrameDecoder(FrameFormat format) {
@@ -81,17 +110,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decode(ctx, in, out);
-    // At end of stream a frame that can never complete was truncated: look inside it for frames.
-    while (!failed && format == FrameFormat.MAGIC && in.readableBytes() >= Framing.HEADER_LENGTH) {
-      dropMagic(ctx, in, DropReason.UNPARSABLE);
-      decodeMagic(ctx, in, out);
-    }
-    if (in.isReadable()) {
+    // No more bytes will come: frames still pending were cut short; look inside them for frames.
+    endOfInput = true;
+    callDecode(ctx, in, out);
+    if (!failed && in.isReadable()) {
       int rest = in.readableBytes();
-      in.skipBytes(rest);
-      stats.skipped(rest);
-      ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(rest));
+      if (format == FrameFormat.MAGIC) {
+        // a magic prefix that never completed: garbage, counted towards the resync limit
+        skipGarbage(ctx, in, rest);
+      } else {
+        // a legacy frame that never completed
+        consume(in, rest);
+        stats.skipped(rest);
+        ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(rest));
+      }
     }
   }
 
@@ -105,6 +137,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return true;
     }
     if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH + first) {
+      if (endOfInput) {
+        // a legacy first frame that never completed: scan for magic frames instead
+        format = FrameFormat.MAGIC;
+        return true;
+      }
       return false;
     }
     AgentMessage candidate = parse(in, in.readerIndex() + Framing.LEGACY_HEADER_LENGTH, first);
@@ -112,34 +149,56 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     return true;
   }
 
+  /** Decodes up to one message; returns when it has one, or needs more bytes. */
   private void decodeMagic(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     while (!failed) {
-      if (!skipToMagic(ctx, in) || in.readableBytes() < Framing.HEADER_LENGTH) {
+      if (!skipToMagic(ctx, in)) {
         return;
       }
       int start = in.readerIndex();
+      int available = in.readableBytes();
+      if (available < Framing.HEADER_LENGTH) {
+        if (endOfInput) {
+          drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+          continue;
+        }
+        return;
+      }
       int length = in.getInt(start + 4);
-      if (length == Framing.MAGIC) {
-        // A frame cut down to its magic: the real header starts right after it.
-        dropBytes(ctx, in, 4, DropReason.BAD_LENGTH);
-        continue;
-      }
       if (length <= 0 || length > Framing.MAX_PAYLOAD_LENGTH) {
-        dropBytes(ctx, in, Framing.HEADER_LENGTH, DropReason.BAD_LENGTH);
+        // The header may have been cut by the next frame's magic (a frame cut down to its magic
+        // makes the length read as the magic itself): keep that magic.
+        drop(ctx, in, untilMagic(in, 4, Framing.HEADER_LENGTH), DropReason.BAD_LENGTH);
         continue;
       }
-      if (in.readableBytes() < Framing.HEADER_LENGTH + length) {
+      int frameLength = Framing.HEADER_LENGTH + length;
+      int cut = embeddedFrame(in, frameLength);
+      if (cut > 0) {
+        drop(ctx, in, cut, DropReason.UNPARSABLE);
+        continue;
+      }
+      if (available < frameLength) {
+        if (endOfInput) {
+          drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+          continue;
+        }
         return;
       }
       AgentMessage message = parse(in, start + Framing.HEADER_LENGTH, length);
-      DropReason problem = message == null ? DropReason.UNPARSABLE : validate(message);
-      if (problem != null) {
-        dropMagic(ctx, in, problem);
+      if (message == null) {
+        drop(ctx, in, untilMagic(in, 4, frameLength), DropReason.UNPARSABLE);
         continue;
       }
-      in.skipBytes(Framing.HEADER_LENGTH + length);
-      stats.decoded(Framing.HEADER_LENGTH + length);
+      DropReason problem = validate(message);
+      if (problem != null) {
+        // it parsed, so the framing held: the whole frame goes
+        drop(ctx, in, frameLength, problem);
+        continue;
+      }
+      consume(in, frameLength);
+      stats.decoded(frameLength);
       out.add(message);
+      return;
     }
   }
 
@@ -156,7 +215,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       AgentMessage message = parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
       DropReason problem = message == null ? DropReason.UNPARSABLE : validate(message);
-      in.skipBytes(Framing.LEGACY_HEADER_LENGTH + length);
+      consume(in, Framing.LEGACY_HEADER_LENGTH + length);
       if (problem != null) {
         stats.dropped();
         ctx.fireUserEventTriggered(
@@ -165,7 +224,78 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       stats.decoded(Framing.LEGACY_HEADER_LENGTH + length);
       out.add(message);
+      return;
     }
+  }
+
+  /**
+   * Looks inside the frame at the reader index, within its declared {@code frameLength} and the bytes
+   * already here, for a magic that starts a complete frame which parses and validates: evidence that
+   * this frame was cut short there. Returns that magic's offset from the reader index, or 0 when
+   * there is none (yet). Offsets already searched are not searched again; the search waits at a
+   * candidate whose frame is not here yet, so the outcome never depends on how the bytes were split.
+   */
+  private int embeddedFrame(ByteBuf in, int frameLength) {
+    int start = in.readerIndex();
+    int available = in.readableBytes();
+    // a frame inside ends by frameLength, so its magic starts by frameLength - MIN_FRAME_LENGTH
+    int last = Math.min(frameLength - MIN_FRAME_LENGTH, available - 4);
+    int at = searched;
+    while (at <= last) {
+      int candidate = in.indexOf(start + at, start + last + 1, MAGIC_FIRST_BYTE);
+      if (candidate < 0) {
+        break;
+      }
+      at = candidate - start;
+      if (in.getInt(candidate) == Framing.MAGIC) {
+        if (at + Framing.HEADER_LENGTH > available) {
+          if (!endOfInput) {
+            searched = at;
+            return 0;
+          }
+        } else {
+          int length = in.getInt(candidate + 4);
+          if (length > 0 && length <= frameLength - at - Framing.HEADER_LENGTH) {
+            if (at + Framing.HEADER_LENGTH + length > available) {
+              if (!endOfInput) {
+                searched = at;
+                return 0;
+              }
+            } else {
+              AgentMessage inner = parse(in, candidate + Framing.HEADER_LENGTH, length);
+              if (inner != null && validate(inner) == null) {
+                return at;
+              }
+            }
+          }
+        }
+      }
+      at++;
+    }
+    searched = Math.max(searched, last + 1);
+    return 0;
+  }
+
+  /**
+   * The offset of the first magic (or magic prefix that reaches the end of the bytes here) from
+   * {@code from} up to before {@code to}, relative to the reader index; {@code to} if there is none.
+   */
+  private static int untilMagic(ByteBuf in, int from, int to) {
+    int start = in.readerIndex();
+    int available = in.readableBytes();
+    int at = from;
+    while (at < to) {
+      int candidate = in.indexOf(start + at, start + to, MAGIC_FIRST_BYTE);
+      if (candidate < 0) {
+        return to;
+      }
+      at = candidate - start;
+      if (isMagicPrefix(in, candidate, Math.min(4, available - at))) {
+        return at;
+      }
+      at++;
+    }
+    return to;
   }
 
   /** Skips to the next magic; false when more bytes are needed (or the stream was given up). */
@@ -174,9 +304,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int end = in.writerIndex();
     int at = start;
     while (at <= end - 4) {
-      int candidate = in.indexOf(at, end - 3, (byte) 0x51);
+      int candidate = in.indexOf(at, end - 3, MAGIC_FIRST_BYTE);
       if (candidate < 0) {
-        at = end - 3;
         break;
       }
       if (in.getInt(candidate) == Framing.MAGIC) {
@@ -213,7 +342,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (bytes <= 0) {
       return;
     }
-    in.skipBytes(bytes);
+    consume(in, bytes);
     stats.skipped(bytes);
     scannedWithoutMagic += bytes;
     ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(bytes));
@@ -222,21 +351,22 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
-  private void dropMagic(ChannelHandlerContext ctx, ByteBuf in, DropReason reason) {
-    dropBytes(ctx, in, 4, reason);
-  }
-
-  private void dropBytes(ChannelHandlerContext ctx, ByteBuf in, int bytes, DropReason reason) {
-    in.skipBytes(bytes);
+  private void drop(ChannelHandlerContext ctx, ByteBuf in, int bytes, DropReason reason) {
+    consume(in, bytes);
     stats.dropped();
     ctx.fireUserEventTriggered(new FrameOutcome.FrameDropped(reason, bytes));
+  }
+
+  private void consume(ByteBuf in, int bytes) {
+    in.skipBytes(bytes);
+    searched = FIRST_EMBEDDED_OFFSET;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
     failed = true;
     long scanned = scannedWithoutMagic;
     int rest = in.readableBytes();
-    in.skipBytes(rest);
+    consume(in, rest);
     stats.skipped(rest);
     stats.resyncFailed();
     ctx.fireUserEventTriggered(new FrameOutcome.ResyncFailed(scanned + rest, reason));
@@ -251,9 +381,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       AgentMessage message = AgentMessage.parseFrom(input);
       input.checkLastTagWas(0);
       return message;
-    } catch (InvalidProtocolBufferException e) {
-      return null;
     } catch (IOException e) {
+      // InvalidProtocolBufferException included: not an AgentMessage
       return null;
     }
   }

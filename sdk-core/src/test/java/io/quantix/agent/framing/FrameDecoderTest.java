@@ -291,6 +291,16 @@ class FrameDecoderTest {
     assertThat(decoding.recorder.events).containsExactly(PING, new GarbageSkipped(3));
   }
 
+  @Test
+  void aMagicPrefixAtEndOfStreamCountsTowardsTheResyncLimit() {
+    Wire.Decoding within = decode(concat(garbage(LIMIT - 3), hex("515458")));
+    assertThat(within.recorder.resyncFailures()).isZero();
+    assertThat(within.stats().skippedBytes()).isEqualTo(LIMIT);
+
+    Wire.Decoding over = decode(concat(garbage(LIMIT - 2), hex("515458")));
+    assertThat(over.outcomes()).last().isInstanceOf(ResyncFailed.class);
+  }
+
   // ---- legacy ----
 
   @Test
@@ -330,7 +340,7 @@ class FrameDecoderTest {
     byte[] stream = concat(frame(largest), PING_FRAME);
     Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC);
     int[] most = {0};
-    decoding.feed(stream, List.of(64 * 1024, 1, 4093), () -> {
+    decoding.feed(stream, List.of(64 * 1024, 1, 4093), Integer.MAX_VALUE, () -> {
       int buffered = Wire.buffered(decoding.decoder).readableBytes();
       most[0] = Math.max(most[0], buffered);
       assertThat(buffered).isLessThanOrEqualTo(Framing.HEADER_LENGTH + Framing.MAX_PAYLOAD_LENGTH);

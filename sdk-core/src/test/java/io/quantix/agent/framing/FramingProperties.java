@@ -26,6 +26,13 @@ import org.quicktheories.core.Gen;
  */
 class FramingProperties {
   private static final int EXAMPLES = 1000;
+  /** Shrinking long streams is slow; a bounded search still gives a small counterexample. */
+  private static final int SHRINK_CYCLES = 300;
+  /**
+   * Reads per example at most: every read is a buffer allocation whose stack PARANOID leak detection
+   * records, which dominates the run time. Streams longer than this many small slices get larger ones.
+   */
+  private static final int MAX_READS = 100;
   private static final int MAX_BUFFERED = Framing.HEADER_LENGTH + Framing.MAX_PAYLOAD_LENGTH;
 
   @BeforeEach
@@ -50,7 +57,7 @@ class FramingProperties {
       FrameFormat encoding = draw.bool() ? FrameFormat.MAGIC : FrameFormat.LEGACY;
       return new RoundTrip(messages, encoding, draw.between(0, 2) == 0, Generators.slices().generate(in));
     };
-    qt().withExamples(EXAMPLES).forAll(cases).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES).forAll(cases).checkAssert(c -> {
       List<byte[]> frames = new ArrayList<>();
       for (AgentMessage message : c.messages()) {
         byte[] frame = Wire.drain(FrameEncoder.encode(message, ByteBufAllocator.DEFAULT, c.encoding()));
@@ -62,7 +69,7 @@ class FramingProperties {
       byte[] stream = Wire.concat(frames);
       Wire.Decoding decoding = new Wire.Decoding(c.autoDetect() ? FrameFormat.AUTO : c.encoding());
 
-      decoding.feed(stream, c.slices(), () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
+      decoding.feed(stream, c.slices(), MAX_READS, () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
 
       assertThat(decoding.messages()).isEqualTo(c.messages());
       assertThat(decoding.outcomes()).isEmpty();
@@ -103,11 +110,11 @@ class FramingProperties {
       }
       return new Garbled(garbage, messages, garbage(draw, 40), Generators.slices().generate(in));
     };
-    qt().withExamples(EXAMPLES).forAll(cases).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES).forAll(cases).checkAssert(c -> {
       byte[] stream = c.stream();
       Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC);
 
-      decoding.feed(stream, c.slices(), () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
+      decoding.feed(stream, c.slices(), MAX_READS, () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
 
       assertThat(decoding.messages()).isEqualTo(c.messages());
       assertThat(decoding.stats().skippedBytes()).isEqualTo(c.garbageLength());
@@ -177,11 +184,11 @@ class FramingProperties {
 
   @Test
   void anyByteStreamYieldsOnlyValidMessagesAndTypedOutcomesWithinTheLimits() {
-    qt().withExamples(EXAMPLES).forAll(arbitraryStreams()).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES).forAll(arbitraryStreams()).checkAssert(c -> {
       Wire.Decoding decoding = new Wire.Decoding(new FrameDecoder(c.format(), c.requireMessageId()));
 
       // writeInbound rethrows anything that escaped into the pipeline (checkException)
-      decoding.feed(c.stream(), c.slices(), () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
+      decoding.feed(c.stream(), c.slices(), MAX_READS, () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
 
       for (AgentMessage message : decoding.messages()) {
         assertThat(message.getPayloadCase()).isNotEqualTo(AgentMessage.PayloadCase.PAYLOAD_NOT_SET);
@@ -222,9 +229,9 @@ class FramingProperties {
       byte[] stream = Generators.withoutMagic(draw.magicRichBytes(length));
       return new MagicFree(stream, draw.bool(), Generators.slices().generate(in));
     };
-    qt().withExamples(EXAMPLES).forAll(cases).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES).forAll(cases).checkAssert(c -> {
       Wire.Decoding decoding = new Wire.Decoding(c.autoDetect() ? FrameFormat.AUTO : FrameFormat.MAGIC);
-      decoding.feed(c.stream(), c.slices(), () -> assertHoldsOnlyWhatItNeeds(decoding));
+      decoding.feed(c.stream(), c.slices(), MAX_READS, () -> assertHoldsOnlyWhatItNeeds(decoding));
       int length = c.stream().length;
       if (length > Framing.RESYNC_LIMIT + 3) {
         // at most a 3-byte magic prefix waits for the next read: the limit is noticed before the end
@@ -259,14 +266,14 @@ class FramingProperties {
       List<AgentMessage> after = Generators.messageLists(1, 6).generate(in);
       return new Truncated(before, cut, after, Generators.slices().generate(in));
     };
-    qt().withExamples(EXAMPLES).forAll(cases).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES).forAll(cases).checkAssert(c -> {
       List<byte[]> parts = new ArrayList<>();
       c.before().forEach(m -> parts.add(Wire.frame(m)));
       parts.add(c.cut());
       c.after().forEach(m -> parts.add(Wire.frame(m)));
       Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC);
 
-      decoding.feed(Wire.concat(parts), c.slices(), () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
+      decoding.feed(Wire.concat(parts), c.slices(), MAX_READS, () -> assertHoldsOnlyWhatItNeeds(decoding)).finish();
 
       List<AgentMessage> decoded = decoding.messages();
       List<AgentMessage> afterFirst = c.after().subList(1, c.after().size());

@@ -257,13 +257,21 @@ final class Generators {
           .build();
     }
 
-    /** Unicode text of up to {@code maxLength} code points (no lone surrogates). */
+    /**
+     * Unicode text of up to {@code maxLength} code points (no lone surrogates): ASCII, controls,
+     * Latin, Greek and Cyrillic, CJK, private use, emoji and the other supplementary planes. The
+     * length shrinks; the content comes from a drawn seed.
+     */
     String text(int maxLength) {
       int length = between(0, maxLength);
+      if (length == 0) {
+        return "";
+      }
+      SplittableRandom random = new SplittableRandom(in.next(Constraint.none().withShrinkPoint(0)));
       StringBuilder text = new StringBuilder(length);
       for (int i = 0; i < length; i++) {
-        int[] range = CODE_POINT_RANGES[between(0, CODE_POINT_RANGES.length - 1)];
-        text.appendCodePoint(between(range[0], range[1]));
+        int[] range = CODE_POINT_RANGES[random.nextInt(CODE_POINT_RANGES.length)];
+        text.appendCodePoint(range[0] + random.nextInt(range[1] - range[0] + 1));
       }
       return text.toString();
     }

@@ -95,7 +95,6 @@ final class Wire {
 
   /** A channel with a decoder and a recorder of everything the decoder hands on, in order. */
   static final class Decoding {
-    static final int MAX_READS = 400;
     final FrameDecoder decoder;
     final Recorder recorder = new Recorder();
     final EmbeddedChannel channel;
@@ -122,13 +121,18 @@ final class Wire {
       return this;
     }
 
+    /** Writes {@code bytes} in slices whose sizes cycle through {@code slices}. */
+    Decoding feed(byte[] bytes, List<Integer> slices) {
+      return feed(bytes, slices, Integer.MAX_VALUE, () -> { });
+    }
+
     /**
-     * Writes {@code bytes} in slices whose sizes cycle through {@code slices} (raised so that there
-     * are at most {@link #MAX_READS} of them: each read is a tracked allocation, slow under PARANOID
-     * leak detection); {@code afterEach} runs after every slice.
+     * Writes {@code bytes} in slices whose sizes cycle through {@code slices}, raised where needed so
+     * that there are at most {@code maxReads} of them (each read is a tracked allocation, slow under
+     * PARANOID leak detection); {@code afterEach} runs after every slice.
      */
-    Decoding feed(byte[] bytes, List<Integer> slices, Runnable afterEach) {
-      int least = Math.max(1, (bytes.length + MAX_READS - 1) / MAX_READS);
+    Decoding feed(byte[] bytes, List<Integer> slices, int maxReads, Runnable afterEach) {
+      int least = (int) Math.max(1, (bytes.length + (long) maxReads - 1) / maxReads);
       int at = 0;
       int i = 0;
       while (at < bytes.length) {
@@ -138,10 +142,6 @@ final class Wire {
         afterEach.run();
       }
       return this;
-    }
-
-    Decoding feed(byte[] bytes, List<Integer> slices) {
-      return feed(bytes, slices, () -> { });
     }
 
     /** Ends the input (the decoder's end-of-stream handling runs) and releases what is left. */
