@@ -1,6 +1,7 @@
 package io.quantix.agent.framing;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -19,21 +20,28 @@ import java.util.List;
  * Messages and outcomes reach the next handler in stream order (at most one message per
  * {@code decode} call).
  *
- * <p>A truncated frame (the sender stopped mid-frame, say the agent restarted, and went on with new
- * frames) costs at most the frame it ran into:
+ * <p>A truncated frame (the sender stopped mid-frame, say the agent restarted, then went on with new
+ * frames) costs at most the frame it ran into, and does not hold up the frames after it. Evidence
+ * that a frame was cut short is a complete frame that parses and validates, behind a magic of its
+ * own, within the cut frame's declared length; the frame is then dropped up to that magic.
  *
  * <ul>
- *   <li>A frame whose declared length holds a complete, valid frame behind a magic of its own was cut
- *       short there: it is dropped up to that magic. This is decided from the bytes inside the
- *       declared length only, and as soon as they show it, so a live stream is not held up waiting
- *       for a length that will never arrive. (A payload that really carries a whole valid frame, such
- *       as a file of captured agent traffic, is dropped for the same reason; random data practically
- *       never forms one.)
- *   <li>A frame that does not parse is dropped up to the next magic inside it, where decoding goes on.
- *   <li>At end of stream a frame that can never complete is dropped the same way.
- *   <li>Only a frame whose declared length ends inside the next frame and still happens to parse
- *       takes that next frame with it.
+ *   <li>A sender that stops mid-frame pauses before it writes again, and the host reads what it was
+ *       sent, so its next frame starts a read: where a read adds to an incomplete frame, a magic at
+ *       its start is looked at as soon as the frame behind it is complete.
+ *   <li>A frame not found right where a frame that parsed ended (the first of the stream, or one
+ *       found by skipping or dropping bytes) is searched whole as its bytes arrive: it may be a
+ *       false magic in garbage.
+ *   <li>A frame that parses but is followed by bytes that do not start a frame is searched whole.
+ *   <li>A frame that does not parse is dropped up to the next magic inside it; at end of stream, a
+ *       frame that can never complete is searched, then dropped the same way.
  * </ul>
+ *
+ * <p>Not caught: a frame that followed a good frame, was cut with its continuation arriving in the
+ * same read as its start (the host was not reading while the sender restarted), has its declared
+ * length filled exactly up to a frame boundary or the end of a read, and still parses. Searching
+ * every frame would catch that too, at about twice the decoding cost of large frames. A payload that
+ * really carries a whole valid frame (a file of captured agent traffic, say) is dropped when searched.
  *
  * <p>Where the agent drops the whole declared length of a frame that fails to parse, this decoder
  * drops only up to the next magic in it. Frames that parse but fail validation (no payload, a bad
@@ -52,6 +60,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int FIRST_EMBEDDED_OFFSET = 5;
   /** Smallest frame: a header and one byte of payload. */
   private static final int MIN_FRAME_LENGTH = Framing.HEADER_LENGTH + 1;
+  /** Reads starting with a magic inside one incomplete frame that are remembered; the first count. */
+  private static final int MAX_CUT_CANDIDATES = 8;
+  /** {@link #frameAt} verdicts besides an offset. */
+  private static final int UNDECIDED = -1;
+  private static final int NOT_A_FRAME = 0;
 
   private final FramingStats stats = new FramingStats();
   private final boolean requireMessageId;
@@ -60,9 +73,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean failed;
   private boolean endOfInput;
   /**
-   * How far (from the reader index) the frame at the reader index was already searched for a frame
-   * embedded in it; reset whenever the reader index moves.
+   * Bytes of the frame at the reader index that were here when the last read left it incomplete: the
+   * next read's bytes start there. Reset whenever the reader index moves.
    */
+  private int seen;
+  /**
+   * Offsets (from the reader index, ascending) where a read that added to the incomplete frame at the
+   * reader index started with a magic: where that frame may have been cut short.
+   */
+  private final int[] cuts = new int[MAX_CUT_CANDIDATES];
+  private int cutCount;
+  /**
+   * Whether the frame at the reader index starts exactly where a frame that parsed ended. A frame
+   * reached otherwise (the stream's first, or found by skipping or dropping bytes) may be a false
+   * magic or a cut frame, and is searched for frames inside it as its bytes arrive.
+   */
+  private boolean trusted;
+  /** How far (from the reader index) an untrusted frame was searched for frames inside it. */
   private int searched = FIRST_EMBEDDED_OFFSET;
 
   /** A decoder that drops frames without a sane message_id, as a host should. */
@@ -157,12 +184,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       int start = in.readerIndex();
       int available = in.readableBytes();
+      noteReadStart(in, available);
       if (available < Framing.HEADER_LENGTH) {
-        if (endOfInput) {
-          drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
-          continue;
+        if (!endOfInput) {
+          seen = available;
+          return;
         }
-        return;
+        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        continue;
       }
       int length = in.getInt(start + 4);
       if (length <= 0 || length > Framing.MAX_PAYLOAD_LENGTH) {
@@ -172,30 +201,45 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         continue;
       }
       int frameLength = Framing.HEADER_LENGTH + length;
-      int cut = embeddedFrame(in, frameLength);
+      int cut = frameAtReadStart(in, frameLength);
+      if (cut == 0 && (!trusted || endOfInput)) {
+        cut = frameInside(in, frameLength);
+      }
       if (cut > 0) {
         drop(ctx, in, cut, DropReason.UNPARSABLE);
         continue;
       }
       if (available < frameLength) {
-        if (endOfInput) {
-          drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
-          continue;
+        if (!endOfInput) {
+          seen = available;
+          return;
         }
-        return;
+        // never to complete, and no frame inside: cut short
+        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        continue;
       }
       AgentMessage message = parse(in, start + Framing.HEADER_LENGTH, length);
       if (message == null) {
         drop(ctx, in, untilMagic(in, 4, frameLength), DropReason.UNPARSABLE);
         continue;
       }
+      if (trusted && !nextFrameMayStartAt(in, frameLength)) {
+        // the bytes after it do not start a frame: it may have swallowed frames that do
+        cut = frameInside(in, frameLength);
+        if (cut > 0) {
+          drop(ctx, in, cut, DropReason.UNPARSABLE);
+          continue;
+        }
+      }
       DropReason problem = validate(message);
       if (problem != null) {
-        // it parsed, so the framing held: the whole frame goes
+        // it parsed, so the framing held: the whole frame goes, and the next starts right after
         drop(ctx, in, frameLength, problem);
+        trusted = true;
         continue;
       }
       consume(in, frameLength);
+      trusted = true;
       stats.decoded(frameLength);
       out.add(message);
       return;
@@ -229,16 +273,54 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Looks inside the frame at the reader index, within its declared {@code frameLength} and the bytes
-   * already here, for a magic that starts a complete frame which parses and validates: evidence that
-   * this frame was cut short there. Returns that magic's offset from the reader index, or 0 when
-   * there is none (yet). Offsets already searched are not searched again; the search waits at a
-   * candidate whose frame is not here yet, so the outcome never depends on how the bytes were split.
+   * Remembers where the bytes of a new read start inside the incomplete frame at the reader index,
+   * if they start like a magic: a sender that stopped mid-frame starts its next frame there.
    */
-  private int embeddedFrame(ByteBuf in, int frameLength) {
+  private void noteReadStart(ByteBuf in, int available) {
+    int at = seen;
+    if (at < FIRST_EMBEDDED_OFFSET || available <= at) {
+      return;
+    }
+    seen = available;
+    if (cutCount < cuts.length && isMagicPrefix(in, in.readerIndex() + at, Math.min(4, available - at))) {
+      cuts[cutCount++] = at;
+    }
+  }
+
+  /**
+   * The first remembered read start at which a complete frame that parses and validates lies within
+   * {@code frameLength}: its offset, or 0 when there is none (yet). Read starts that cannot be one are
+   * forgotten; one that cannot be decided yet holds back a decision on the later ones.
+   */
+  private int frameAtReadStart(ByteBuf in, int frameLength) {
+    int available = in.readableBytes();
+    boolean waiting = false;
+    int kept = 0;
+    int found = 0;
+    for (int i = 0; i < cutCount; i++) {
+      int verdict = frameAt(in, cuts[i], frameLength, available);
+      if (verdict > 0 && !waiting && found == 0) {
+        found = verdict;
+      }
+      if (verdict > 0 || (verdict == UNDECIDED && !endOfInput)) {
+        waiting |= verdict == UNDECIDED;
+        cuts[kept++] = cuts[i];
+      }
+    }
+    cutCount = kept;
+    return found;
+  }
+
+  /**
+   * Searches the frame at the reader index, within its declared {@code frameLength} and the bytes
+   * here, for a magic that starts a complete frame which parses and validates: evidence that it was
+   * cut short there, or is no frame at all. Returns that offset, or 0 when there is none (yet). Bytes
+   * already searched are not searched again; the search waits at a candidate whose bytes are not all
+   * here (until end of stream), so the outcome does not depend on how the bytes were split.
+   */
+  private int frameInside(ByteBuf in, int frameLength) {
     int start = in.readerIndex();
     int available = in.readableBytes();
-    // a frame inside ends by frameLength, so its magic starts by frameLength - MIN_FRAME_LENGTH
     int last = Math.min(frameLength - MIN_FRAME_LENGTH, available - 4);
     int at = searched;
     while (at <= last) {
@@ -247,33 +329,52 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         break;
       }
       at = candidate - start;
-      if (in.getInt(candidate) == Framing.MAGIC) {
-        if (at + Framing.HEADER_LENGTH > available) {
-          if (!endOfInput) {
-            searched = at;
-            return 0;
-          }
-        } else {
-          int length = in.getInt(candidate + 4);
-          if (length > 0 && length <= frameLength - at - Framing.HEADER_LENGTH) {
-            if (at + Framing.HEADER_LENGTH + length > available) {
-              if (!endOfInput) {
-                searched = at;
-                return 0;
-              }
-            } else {
-              AgentMessage inner = parse(in, candidate + Framing.HEADER_LENGTH, length);
-              if (inner != null && validate(inner) == null) {
-                return at;
-              }
-            }
-          }
-        }
+      int verdict = frameAt(in, at, frameLength, available);
+      if (verdict > 0) {
+        return verdict;
+      }
+      if (verdict == UNDECIDED && !endOfInput) {
+        searched = at;
+        return 0;
       }
       at++;
     }
     searched = Math.max(searched, last + 1);
     return 0;
+  }
+
+  /**
+   * Whether a complete frame that parses and validates starts {@code at} bytes after the reader index
+   * and ends within {@code frameLength}: {@code at} if so, {@link #NOT_A_FRAME}, or {@link #UNDECIDED}
+   * when the bytes for it are not all here.
+   */
+  private int frameAt(ByteBuf in, int at, int frameLength, int available) {
+    int index = in.readerIndex() + at;
+    int magicBytes = Math.min(4, available - at);
+    if (!isMagicPrefix(in, index, magicBytes)) {
+      return NOT_A_FRAME;
+    }
+    if (magicBytes < 4 || available - at < Framing.HEADER_LENGTH) {
+      return UNDECIDED;
+    }
+    int length = in.getInt(index + 4);
+    if (length <= 0 || length > frameLength - at - Framing.HEADER_LENGTH) {
+      return NOT_A_FRAME;
+    }
+    if (available - at < Framing.HEADER_LENGTH + length) {
+      return UNDECIDED;
+    }
+    AgentMessage inner = parse(in, index + Framing.HEADER_LENGTH, length);
+    return inner != null && validate(inner) == null ? at : NOT_A_FRAME;
+  }
+
+  /**
+   * False when bytes follow the frame that ends {@code frameLength} after the reader index and they
+   * are not (the start of) a magic.
+   */
+  private static boolean nextFrameMayStartAt(ByteBuf in, int frameLength) {
+    int after = in.readableBytes() - frameLength;
+    return after <= 0 || isMagicPrefix(in, in.readerIndex() + frameLength, Math.min(4, after));
   }
 
   /**
@@ -357,9 +458,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ctx.fireUserEventTriggered(new FrameOutcome.FrameDropped(reason, bytes));
   }
 
+  /** Moves past {@code bytes}; the next frame is not trusted unless the caller says so. */
   private void consume(ByteBuf in, int bytes) {
     in.skipBytes(bytes);
+    seen = 0;
+    cutCount = 0;
     searched = FIRST_EMBEDDED_OFFSET;
+    trusted = false;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
@@ -372,11 +477,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ctx.fireUserEventTriggered(new FrameOutcome.ResyncFailed(scanned + rest, reason));
   }
 
+  /**
+   * Parses {@code length} bytes at {@code index}, or returns null when they are not an AgentMessage.
+   * A heap buffer is read in place (protobuf copies what it keeps). Anything else is copied once
+   * into a private array that protobuf then reads as immutable: bytes fields share it rather than
+   * being copied again (protobuf 4.x itself copies a direct buffer whole and then every bytes field).
+   */
   private static AgentMessage parse(ByteBuf in, int index, int length) {
     try {
-      CodedInputStream input = in.nioBufferCount() == 1
-          ? CodedInputStream.newInstance(in.nioBuffer(index, length))
-          : CodedInputStream.newInstance(bytes(in, index, length));
+      CodedInputStream input;
+      if (in.hasArray()) {
+        input = CodedInputStream.newInstance(in.array(), in.arrayOffset() + index, length);
+      } else {
+        byte[] copy = new byte[length];
+        in.getBytes(index, copy);
+        input = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
+        input.enableAliasing(true);
+      }
       input.setSizeLimit(length);
       AgentMessage message = AgentMessage.parseFrom(input);
       input.checkLastTagWas(0);
@@ -385,12 +502,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       // InvalidProtocolBufferException included: not an AgentMessage
       return null;
     }
-  }
-
-  private static byte[] bytes(ByteBuf in, int index, int length) {
-    byte[] copy = new byte[length];
-    in.getBytes(index, copy);
-    return copy;
   }
 
   private DropReason validate(AgentMessage message) {

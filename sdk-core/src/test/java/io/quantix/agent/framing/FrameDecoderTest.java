@@ -252,11 +252,45 @@ class FrameDecoderTest {
     // a 100 KiB response cut at 30 KiB; the agent restarts and goes on with small frames that do not
     // fill the declared length: they must come out now, not when 70 KiB more have arrived
     byte[] cut = Arrays.copyOf(frame(readResponse(100 * 1024)), 30 * 1024);
-    Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC).feed(concat(cut, PING_FRAME, PONG_FRAME));
+    Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC)
+        .feed(cut, List.of(4096))
+        .feed(concat(PING_FRAME, PONG_FRAME), List.of(50));
 
     assertThat(decoding.recorder.events)
         .containsExactly(new FrameDropped(DropReason.UNPARSABLE, cut.length), PING, PONG);
     decoding.finish();
+  }
+
+  @Test
+  void aFrameCutInsideItsLengthByARestartDoesNotHoldUpTheFramesAfterIt() {
+    for (int cutAt = 5; cutAt < 8; cutAt++) {
+      // 51545801 00 | 51545801 ...: the length reads as 00515458, over 5 MB that will never come
+      byte[] cut = Arrays.copyOf(frame(readResponse(1000)), cutAt);
+      Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC).feed(cut).feed(concat(PING_FRAME, PONG_FRAME));
+
+      assertThat(decoding.recorder.events).as("cut at %d", cutAt)
+          .containsExactly(new FrameDropped(DropReason.UNPARSABLE, cutAt), PING, PONG);
+      decoding.finish();
+    }
+  }
+
+  @Test
+  void aReadStartingWithAMagicInsideAFrameDoesNotCutItWhenNoValidFrameFollows() {
+    // the large frame's data holds a magic with a plausible length at the start of a read
+    AgentMessage large = readResponse(10_000);
+    byte[] frame = frame(large);
+    int at = 3000;
+    System.arraycopy(concat(Wire.MAGIC, u32(100), hex("ffff")), 0, frame, at, 10);
+    AgentMessage withMagic;
+    try {
+      withMagic = AgentMessage.parseFrom(Arrays.copyOfRange(frame, 8, frame.length));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+    Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC)
+        .feed(frame, 0, at).feed(frame, at, frame.length - at).feed(PING_FRAME).finish();
+
+    assertThat(decoding.recorder.events).containsExactly(withMagic, PING);
   }
 
   @Test
