@@ -38,9 +38,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code FileReadResponse} whose {@code data} holds {@code size} random bytes.
  *
  * <ul>
- *   <li>{@code sdkFraming}: {@link FrameEncoder#encode} into a pooled direct buffer, then the
- *       buffer through a {@link FrameDecoder} in a channel pipeline (as a transport delivers a read);
- *       the decoder releases the buffer.
+ *   <li>{@code sdkFraming}: {@link FrameEncoder#encode} into a buffer of the channel's allocator
+ *       (Netty 4.2's default, the pooled adaptive allocator, as a real pipeline's
+ *       {@code ctx.alloc()}), then that buffer through a {@link FrameDecoder} in a channel pipeline,
+ *       as a transport delivers a read; the decoder releases it.
+ *   <li>{@code sdkFramingPooledAllocator}: the same with {@link PooledByteBufAllocator#DEFAULT}. With
+ *       one 1 MiB buffer in use at a time, that allocator creates and frees a whole chunk per
+ *       operation; shown for comparison.
  *   <li>{@code protobufByteArray}: {@code toByteArray()} and {@code parseFrom(byte[])}.
  *   <li>{@code protobufDirectBuffer}: {@code writeTo} a reused direct {@link ByteBuffer} and
  *       {@code parseFrom(ByteBuffer)}.
@@ -66,6 +70,9 @@ public class FramingBenchmark {
   private EmbeddedChannel channel;
   private ChannelPipeline pipeline;
   private Capture capture;
+  private EmbeddedChannel pooledChannel;
+  private ChannelPipeline pooledPipeline;
+  private Capture pooledCapture;
   private ByteBuffer direct;
 
   @Setup(Level.Trial)
@@ -83,16 +90,20 @@ public class FramingBenchmark {
             .setTotalSize(10L * size)
             .setOffset(4L * size))
         .build();
-    alloc = PooledByteBufAllocator.DEFAULT;
     capture = new Capture();
     channel = new EmbeddedChannel(new FrameDecoder(FrameFormat.MAGIC), capture);
     pipeline = channel.pipeline();
+    alloc = channel.alloc();
+    pooledCapture = new Capture();
+    pooledChannel = new EmbeddedChannel(new FrameDecoder(FrameFormat.MAGIC), pooledCapture);
+    pooledPipeline = pooledChannel.pipeline();
     direct = ByteBuffer.allocateDirect(message.getSerializedSize());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     channel.finishAndReleaseAll();
+    pooledChannel.finishAndReleaseAll();
   }
 
   @Benchmark
@@ -100,6 +111,13 @@ public class FramingBenchmark {
     ByteBuf frame = FrameEncoder.encode(message, alloc, FrameFormat.MAGIC);
     pipeline.fireChannelRead(frame);
     return capture.take();
+  }
+
+  @Benchmark
+  public AgentMessage sdkFramingPooledAllocator() {
+    ByteBuf frame = FrameEncoder.encode(message, PooledByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
+    pooledPipeline.fireChannelRead(frame);
+    return pooledCapture.take();
   }
 
   @Benchmark
