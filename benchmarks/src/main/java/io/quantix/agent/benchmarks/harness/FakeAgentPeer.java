@@ -1,0 +1,45 @@
+package io.quantix.agent.benchmarks.harness;
+
+import io.quantix.agent.testkit.FakeGuestAgent;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The SDK's peer, in its own JVM: the testkit's fake agent as {@code FakeAgentMain --telemetry off
+ * --sandbox DIR} would start it, but keeping no received frames for inspection
+ * ({@code recordLimit(0)}); the launcher keeps 10,000, which a 256 MiB upload in 1 MiB chunks
+ * turns into gigabytes of heap. It serves every connection (the default SDK and the SDK with direct
+ * callbacks each hold a session; only one is busy at a time). Arguments: {@code --socket PATH --sandbox DIR}. Prints
+ * {@code ready}, runs until killed.
+ */
+public final class FakeAgentPeer {
+  private FakeAgentPeer() {}
+
+  /** Entry point; see the class comment. */
+  public static void main(String[] args) throws InterruptedException {
+    Path socket = null;
+    Path sandbox = null;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--socket": socket = Path.of(args[i + 1]); break;
+        case "--sandbox": sandbox = Path.of(args[i + 1]); break;
+        default: throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (socket == null || sandbox == null) {
+      throw new IllegalArgumentException("need --socket PATH --sandbox DIR");
+    }
+    FakeGuestAgent agent = FakeGuestAgent.builder()
+        .socketPath(socket)
+        .telemetryInterval(Duration.ZERO)
+        .sandbox(sandbox)
+        .recordLimit(0)
+        .singleClient(false)
+        .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "fake-agent-stop"));
+    System.out.println("listening " + agent.endpoint());
+    System.out.println("ready");
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}

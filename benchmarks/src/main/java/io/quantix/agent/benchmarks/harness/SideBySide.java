@@ -1,0 +1,452 @@
+package io.quantix.agent.benchmarks.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side benchmark: the SDK beside a raw-socket floor, gRPC-java (default and tuned)
+ * and qemu-ga, measured in one run, printed as one table and written to
+ * {@code benchmarks/results/<date>-<host>.md}.
+ *
+ * <p>Every server half runs in its own process; every client half runs in this JVM, one at a
+ * time, in rotating order within each iteration so that drift on a shared machine spreads over
+ * all columns alike.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar io.quantix.agent.benchmarks.harness.SideBySide
+ * java -cp benchmarks/target/benchmarks.jar io.quantix.agent.benchmarks.harness.SideBySide --quick
+ * }</pre>
+ */
+public final class SideBySide {
+  static final int[] DEPTHS = {1, 16, 64};
+  static final String UPLOAD_PATH = "/bench/upload.bin";
+  static final String DOWNLOAD_PATH = "/bench/download.bin";
+
+  private final Settings settings;
+  private final PrintStream progress;
+  private final Report report;
+  private final List<String> warmupNotes = new ArrayList<>();
+
+  private SideBySide(Settings settings, PrintStream progress, Report report) {
+    this.settings = settings;
+    this.progress = progress;
+    this.report = report;
+  }
+
+  /** Runs the benchmark; see {@link Settings#USAGE} for the options. */
+  public static void main(String[] args) throws Exception {
+    Settings settings;
+    try {
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(Settings.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (settings == null) {
+      System.out.println(Settings.USAGE);
+      return;
+    }
+    Path written = run(settings, String.join(" ", args));
+    System.err.println("table written to " + written);
+  }
+
+  /** Runs everything and writes the table; returns the file. */
+  static Path run(Settings settings, String commandLine) throws Exception {
+    long start = System.nanoTime();
+    Machine machine = Machine.describe();
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    Report report = new Report(machine, now, settings, commandLine);
+    SideBySide bench = new SideBySide(settings, System.err, report);
+    Path work = workDirectory();
+    try {
+      bench.measure(work);
+      deleteTree(work);
+    } catch (Exception e) {
+      deleteTree(work.resolve("sandbox"));
+      System.err.println("[side-by-side] failed; the peers' logs are kept in " + work.resolve("logs"));
+      throw e;
+    }
+    if (settings.jmh()) {
+      bench.framing();
+    } else {
+      report.note("Framing JMH: not run (" + (settings.quick() ? "--quick" : "--skip-jmh")
+          + "); run `java -jar benchmarks/target/benchmarks.jar Framing` for it.");
+    }
+    report.wallTime(System.nanoTime() - start);
+    report.warmups(bench.warmupNotes);
+    String markdown = report.markdown();
+    System.out.println(markdown);
+    Files.createDirectories(settings.out());
+    Path file = settings.out().resolve(now.toLocalDate() + "-" + machine.fileSafeHost()
+        + (settings.quick() ? "-quick" : "") + ".md");
+    Files.writeString(file, markdown);
+    return file;
+  }
+
+  private static Path workDirectory() throws IOException {
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return Files.createTempDirectory(shm, "qx-bench-");
+    }
+    return Files.createTempDirectory("qx-bench-");
+  }
+
+  // ------------------------------------------------------------------ peers and subjects
+
+  private void measure(Path work) throws Exception {
+    Path logs = Files.createDirectories(work.resolve("logs"));
+    Path sandbox = Files.createDirectories(work.resolve("sandbox"));
+    Path agentSocket = work.resolve("agent.sock");
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      say("starting the fake agent (own JVM, sandbox " + sandbox + ")");
+      Peer agent = Peer.startJava("fake-agent", FakeAgentPeer.class,
+          List.of("--socket", agentSocket.toString(), "--sandbox", sandbox.toString()), logs);
+      open.add(agent);
+      agent.awaitReady();
+
+      FrameCapture.PingPong frames = capture(work, agentSocket);
+      report.frames(frames);
+      String pongHex = HexFormat.of().formatHex(frames.pongFrame());
+      String pongPayloadHex = HexFormat.of().formatHex(frames.pong().toByteArray());
+
+      say("starting the floor server and the gRPC servers (own JVMs)");
+      Path echo = work.resolve("floor-echo.sock");
+      Path sink = work.resolve("floor-sink.sock");
+      Path source = work.resolve("floor-source.sock");
+      Path minimal = work.resolve("minimal-agent.sock");
+      Peer floorServer = Peer.startJava("floor", FloorServer.class, List.of("--echo",
+          echo.toString(), "--reply", pongHex, "--respond", minimal.toString(), "--pong",
+          pongPayloadHex, "--sink", sink.toString(), "--source", source.toString()), logs);
+      open.add(floorServer);
+      Path grpcDefaultSocket = work.resolve("grpc-default.sock");
+      Path grpcTunedSocket = work.resolve("grpc-tuned.sock");
+      Peer grpcDefault = Peer.startJava("grpc-default", GrpcEcho.class, List.of("--socket",
+          grpcDefaultSocket.toString(), "--reply", pongPayloadHex), logs);
+      open.add(grpcDefault);
+      Peer grpcTuned = Peer.startJava("grpc-tuned", GrpcEcho.class, List.of("--socket",
+          grpcTunedSocket.toString(), "--reply", pongPayloadHex, "--tuned"), logs);
+      open.add(grpcTuned);
+      floorServer.awaitReady();
+      grpcDefault.awaitReady();
+      grpcTuned.awaitReady();
+
+      FloorClient floor = new FloorClient(echo, sink, source, frames.pingFrame(),
+          DEPTHS[DEPTHS.length - 1], floorServer.pid());
+      open.add(floor);
+      SdkSubject sdk = new SdkSubject(Report.SDK, agentSocket, false, agent.pid());
+      open.add(sdk);
+      SdkSubject sdkDirect = new SdkSubject(Report.SDK_DIRECT, agentSocket, true, agent.pid());
+      open.add(sdkDirect);
+      SdkSubject sdkMinimal = new SdkSubject(Report.SDK_MINIMAL, minimal, false,
+          floorServer.pid());
+      open.add(sdkMinimal);
+      GrpcEcho grpcD = new GrpcEcho(Report.GRPC_DEFAULT, grpcDefaultSocket, false, frames.ping(),
+          grpcDefault.pid());
+      open.add(grpcD);
+      GrpcEcho grpcT = new GrpcEcho(Report.GRPC_TUNED, grpcTunedSocket, true, frames.ping(),
+          grpcTuned.pid());
+      open.add(grpcT);
+      List<Subject> subjects = new ArrayList<>(List.of(floor, sdk, sdkDirect, sdkMinimal, grpcD,
+          grpcT));
+      startQemuGa(work).ifPresent(ga -> {
+        open.add(ga);
+        subjects.add(ga);
+      });
+
+      warmUp(subjects);
+      pings(subjects);
+      pipelines(subjects);
+      transfers(floor, sdk, sandbox);
+    } finally {
+      for (int i = open.size() - 1; i >= 0; i--) {
+        try {
+          open.get(i).close();
+        } catch (Exception e) {
+          say("closing " + open.get(i) + " failed: " + e);
+        }
+      }
+    }
+  }
+
+  /** Lets the SDK ping the fake agent through a recording relay. */
+  private FrameCapture.PingPong capture(Path work, Path agentSocket) throws Exception {
+    Path relay = work.resolve("capture.sock");
+    FrameCapture capture = new FrameCapture(relay, agentSocket);
+    try (SdkSubject sdk = new SdkSubject("capture", relay, false, -1)) {
+      for (int i = 0; i < 10; i++) {
+        sdk.roundTrip();
+      }
+    } finally {
+      capture.close();
+    }
+    return capture.pingPong();
+  }
+
+  private Optional<QemuGa> startQemuGa(Path work) {
+    if (!settings.qemuGa()) {
+      report.qemuGa("not measured (--skip-qemu-ga)");
+      return Optional.empty();
+    }
+    Optional<Path> exe = QemuGa.find();
+    if (exe.isEmpty()) {
+      report.qemuGa("not installed (apt-get install qemu-guest-agent); column skipped");
+      return Optional.empty();
+    }
+    try {
+      say("starting qemu-ga");
+      QemuGa ga = QemuGa.start(exe.get(), work);
+      report.qemuGa(QemuGa.version(exe.get()) + ", started as `" + exe.get()
+          + " -d -m unix-listen -p SOCK -t STATEDIR -f PIDFILE -l LOG -b " + QemuGa.BLOCKED
+          + "`");
+      return Optional.of(ga);
+    } catch (IOException e) {
+      report.qemuGa("could not be started: " + e.getMessage() + "; column skipped");
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ measurements
+
+  /**
+   * Warms each subject up in slices of half sequential pings, half 64 in flight, until its ping
+   * p50 and its throughput each vary by at most {@value #SETTLED} over the last three slices
+   * (between the settings' minimum and maximum number of slices).
+   */
+  private void warmUp(List<Subject> subjects) throws Exception {
+    for (Subject s : subjects) {
+      say("warming up " + s.name());
+      List<Double> p50s = new ArrayList<>();
+      List<Double> rates = new ArrayList<>();
+      int slices = 0;
+      boolean settled = false;
+      while (slices < settings.maxWarmupSlices()
+          && (slices < settings.minWarmupSlices() || !settled)) {
+        long ping = s.pipelines() ? settings.sliceNanos() / 2 : settings.sliceNanos();
+        p50s.add(pingPercentiles(s, ping)[0]);
+        if (s.pipelines()) {
+          rates.add(s.pipelined(DEPTHS[DEPTHS.length - 1], settings.sliceNanos() / 2) / 1e3);
+        }
+        slices++;
+        settled = settled(p50s) && (rates.isEmpty() || settled(rates));
+        if (!s.pipelines() && slices >= 3) {
+          settled = true;
+          break;
+        }
+      }
+      StringBuilder trace = new StringBuilder(s.name()).append(": ").append(slices)
+          .append(" slices of ").append(TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos()))
+          .append(" ms, ").append(settings.minWarmupSlices() == settings.maxWarmupSlices()
+              ? "fixed" : !s.pipelines() ? "no JIT, fixed" : settled ? "settled"
+              : "**not settled**").append("; ping p50 µs ")
+          .append(join(p50s));
+      if (!rates.isEmpty()) {
+        trace.append("; k calls/s at 64 in flight ").append(join(rates));
+      }
+      warmupNotes.add(trace.toString());
+    }
+  }
+
+  static final double SETTLED = 1.2;
+
+  private static boolean settled(List<Double> values) {
+    if (values.size() < 3) {
+      return false;
+    }
+    List<Double> last = values.subList(values.size() - 3, values.size());
+    double min = last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double max = last.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return min > 0 && max / min <= SETTLED;
+  }
+
+  private static String join(List<Double> values) {
+    StringBuilder b = new StringBuilder();
+    for (double v : values) {
+      b.append(b.length() == 0 ? "" : ", ").append(Report.number(v));
+    }
+    return b.toString();
+  }
+
+  private void pings(List<Subject> subjects) throws Exception {
+    say("ping round trips: " + settings.iterations() + " iterations");
+    for (int it = 0; it < settings.iterations(); it++) {
+      for (Subject s : rotate(subjects, it)) {
+        pingPercentiles(s, settings.pingNanos() / 10);
+        long client = Cpu.self();
+        long peer = Cpu.of(s.peerPid());
+        double[] p = pingPercentiles(s, settings.pingNanos());
+        report.add(Report.Row.P50, s.name(), p[0]);
+        report.add(Report.Row.P99, s.name(), p[1]);
+        cpuPerCall(Report.Row.CPU_PING_CLIENT, s.name(), client, Cpu.self(), p[2]);
+        cpuPerCall(Report.Row.CPU_PING_PEER, s.name(), peer, Cpu.of(s.peerPid()), p[2]);
+      }
+    }
+  }
+
+  /** Adds CPU microseconds per call, when both readings exist. */
+  private void cpuPerCall(Report.Row row, String column, long before, long after, double calls) {
+    if (before >= 0 && after >= 0 && calls > 0) {
+      report.add(row, column, (after - before) / 1e3 / calls);
+    }
+  }
+
+  /** p50 and p99 in microseconds, and the count, of sequential round trips for {@code nanos}. */
+  private static double[] pingPercentiles(Subject s, long nanos) throws Exception {
+    long[] samples = new long[1 << 16];
+    int n = 0;
+    long end = System.nanoTime() + nanos;
+    long now;
+    do {
+      long t0 = System.nanoTime();
+      s.roundTrip();
+      now = System.nanoTime();
+      if (n == samples.length) {
+        samples = java.util.Arrays.copyOf(samples, n * 2);
+      }
+      samples[n++] = now - t0;
+    } while (now < end);
+    double p50 = Stats.percentile(samples, n, 50) / 1e3;
+    double p99 = Stats.percentile(samples, n, 99) / 1e3;
+    return new double[] {p50, p99, n};
+  }
+
+  private void pipelines(List<Subject> subjects) throws Exception {
+    List<Subject> pipelining = subjects.stream().filter(Subject::pipelines).toList();
+    for (int depth : DEPTHS) {
+      say("pipelined throughput, " + depth + " in flight: " + settings.iterations()
+          + " iterations");
+      Report.Row row = Report.Row.throughput(depth);
+      for (int it = 0; it < settings.iterations(); it++) {
+        for (Subject s : rotate(pipelining, it)) {
+          s.pipelined(depth, settings.pipelineNanos() / 10);
+          long client = Cpu.self();
+          long peer = Cpu.of(s.peerPid());
+          double rate = s.pipelined(depth, settings.pipelineNanos());
+          report.add(row, s.name(), rate / 1e3);
+          if (depth == DEPTHS[DEPTHS.length - 1]) {
+            double calls = rate * settings.pipelineNanos() / 1e9;
+            cpuPerCall(Report.Row.CPU_T64_CLIENT, s.name(), client, Cpu.self(), calls);
+            cpuPerCall(Report.Row.CPU_T64_PEER, s.name(), peer, Cpu.of(s.peerPid()), calls);
+          }
+        }
+      }
+    }
+  }
+
+  private void transfers(FloorClient floor, SdkSubject sdk, Path sandbox) throws IOException {
+    long size = settings.transferBytes();
+    say("transfers of " + (size >> 20) + " MiB: 1 warm-up + " + settings.iterations()
+        + " iterations each way");
+    byte[] data = new byte[Math.toIntExact(size)];
+    fill(data);
+    Path download = sandbox.resolve(DOWNLOAD_PATH.substring(1));
+    Files.createDirectories(download.getParent());
+    Files.write(download, data);
+    double mib = size / (double) (1 << 20);
+    for (int it = -1; it < settings.iterations(); it++) {
+      boolean sdkFirst = it % 2 == 0;
+      long rawUp = 0;
+      long sdkUp = 0;
+      if (sdkFirst) {
+        sdkUp = sdk.upload(data, UPLOAD_PATH);
+        rawUp = floor.upload(size);
+      } else {
+        rawUp = floor.upload(size);
+        sdkUp = sdk.upload(data, UPLOAD_PATH);
+      }
+      long rawDown;
+      long sdkDown;
+      if (sdkFirst) {
+        sdkDown = sdk.download(DOWNLOAD_PATH, size);
+        rawDown = floor.download(size);
+      } else {
+        rawDown = floor.download(size);
+        sdkDown = sdk.download(DOWNLOAD_PATH, size);
+      }
+      if (it >= 0) {
+        report.add(Report.Row.UPLOAD, Report.FLOOR, mib / (rawUp / 1e9));
+        report.add(Report.Row.UPLOAD, Report.SDK, mib / (sdkUp / 1e9));
+        report.add(Report.Row.DOWNLOAD, Report.FLOOR, mib / (rawDown / 1e9));
+        report.add(Report.Row.DOWNLOAD, Report.SDK, mib / (sdkDown / 1e9));
+      }
+    }
+    long uploaded = Files.size(sandbox.resolve(UPLOAD_PATH.substring(1)));
+    if (uploaded != size) {
+      throw new IOException("the fake agent's upload file has " + uploaded + " bytes, not " + size);
+    }
+  }
+
+  private static void fill(byte[] data) {
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < data.length; i += 8) {
+      long v = random.nextLong();
+      for (int j = 0; j < 8 && i + j < data.length; j++) {
+        data[i + j] = (byte) (v >>> (8 * j));
+      }
+    }
+  }
+
+  private void framing() {
+    try {
+      List<String> listed = JmhFraming.available();
+      if (listed.isEmpty()) {
+        report.note("Framing JMH: no benchmarks of package `" + JmhFraming.PACKAGE
+            + "` in this build; rows left out.");
+        return;
+      }
+      Path log = Files.createTempFile("qx-bench-jmh-", ".log");
+      say("framing JMH (" + listed.size() + " benchmarks, log " + log + ")");
+      report.framing(JmhFraming.run(log));
+    } catch (Exception e) {
+      report.note("Framing JMH failed: " + e);
+    }
+  }
+
+  private static <T> List<T> rotate(List<T> list, int by) {
+    List<T> out = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      out.add(list.get((i + by) % list.size()));
+    }
+    return out;
+  }
+
+  private void say(String line) {
+    progress.println("[side-by-side] " + line);
+    progress.flush();
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not delete " + root + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.quantix.agent.benchmarks.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke test: the whole harness in quick mode, so that it cannot rot. */
+class SideBySideTest {
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void quickModeMeasuresEveryColumnAndWritesTheTable(@TempDir Path out) throws Exception {
+    Settings settings = Settings.parse("--quick", "--out", out.toString());
+
+    Path file = SideBySide.run(settings, "--quick");
+
+    assertThat(file).exists().hasParent(out);
+    assertThat(file.getFileName().toString()).matches("\\d{4}-\\d{2}-\\d{2}-.+-quick\\.md");
+    String md = Files.readString(file);
+    assertThat(md)
+        .contains("| Measure | floor | SDK | gRPC default | gRPC tuned | qemu-ga | "
+            + Report.SDK_DIRECT + " | " + Report.SDK_MINIMAL + " | SDK/floor | SDK/gRPC tuned | "
+            + "Targets |")
+        .contains("- Machine: ").contains("- JDK: ").contains("- Date: ")
+        .contains("quick mode");
+    for (Report.Row row : Report.Row.values()) {
+      String line = md.lines().filter(l -> l.startsWith("| " + row.label)).findFirst()
+          .orElseThrow(() -> new AssertionError("no row " + row.label + " in\n" + md));
+      String[] cells = line.split("\\|");
+      // cells[1] is the label; floor and SDK are measured in every row
+      assertThat(cells[2]).as(row + " floor").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+      assertThat(cells[3]).as(row + " SDK").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+      if (row != Report.Row.UPLOAD && row != Report.Row.DOWNLOAD) {
+        assertThat(cells[4]).as(row + " gRPC default").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+        assertThat(cells[5]).as(row + " gRPC tuned").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+      }
+    }
+    assertThat(md).contains("p50 ≤ 1.5× floor: ").contains("≥ 0.5× raw copy: ");
+  }
+}
