@@ -1,7 +1,7 @@
 package io.quantix.agent.framing;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -17,9 +17,35 @@ import java.util.List;
  * bytes accumulate in Netty's cumulation buffer as they arrive and a frame is parsed only once whole.
  * Problems are fired as {@link FrameOutcome} user events and counted in {@link #stats()}; after
  * {@link FrameOutcome.ResyncFailed} every further byte is discarded and the owner should close.
+ * Messages and outcomes reach the next handler in stream order (at most one message per
+ * {@code decode} call).
+ *
+ * <p>A truncated frame (the sender stopped mid-frame, say the agent restarted, then went on with new
+ * frames) costs at most the frame it ran into, and does not hold up the frames after it. Evidence
+ * that a frame was cut short is a complete frame that parses and validates, behind a magic of its
+ * own, within the cut frame's declared length; the frame is then dropped up to that magic.
+ *
+ * <ul>
+ *   <li>A sender that stops mid-frame pauses before it writes again, and the host reads what it was
+ *       sent, so its next frame starts a read: where a read adds to an incomplete frame, a magic at
+ *       its start is looked at as soon as the frame behind it is complete.
+ *   <li>A frame not found right where a frame that parsed ended (the first of the stream, or one
+ *       found by skipping or dropping bytes) is searched whole as its bytes arrive: it may be a
+ *       false magic in garbage.
+ *   <li>A frame that parses but is followed by bytes that do not start a frame is searched whole.
+ *   <li>A frame that does not parse is dropped up to the next magic inside it; at end of stream, a
+ *       frame that can never complete is searched, then dropped the same way.
+ * </ul>
+ *
+ * <p>Not caught: a frame that followed a good frame, was cut with its continuation arriving in the
+ * same read as its start (the host was not reading while the sender restarted), has its declared
+ * length filled exactly up to a frame boundary or the end of a read, and still parses. Searching
+ * every frame would catch that too, at about twice the decoding cost of large frames. A payload that
+ * really carries a whole valid frame (a file of captured agent traffic, say) is dropped when searched.
  *
  * <p>Where the agent drops the whole declared length of a frame that fails to parse, this decoder
- * drops only its magic and scans on, so a truncated frame costs at most the frame it ran into.
+ * drops only up to the next magic in it. Frames that parse but fail validation (no payload, a bad
+ * message_id) are dropped whole. Only bytes outside any frame count towards the 64 KiB resync limit.
  *
  * <pre>{@code
  * channel.pipeline().addLast(new FrameDecoder(FrameFormat.AUTO), new FrameEncoder(FrameFormat.MAGIC));
@@ -29,12 +55,42 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int MAX_MESSAGE_ID_LENGTH = 128;
   /** A legacy first frame larger than this is not worth waiting for to decide the format. */
   private static final int AUTO_DETECT_MAX_LENGTH = 64 * 1024;
+  private static final byte MAGIC_FIRST_BYTE = (byte) (Framing.MAGIC >>> 24);
+  /** The first offset in a frame where a frame cut short can be followed by a new magic. */
+  private static final int FIRST_EMBEDDED_OFFSET = 5;
+  /** Smallest frame: a header and one byte of payload. */
+  private static final int MIN_FRAME_LENGTH = Framing.HEADER_LENGTH + 1;
+  /** Reads starting with a magic inside one incomplete frame that are remembered; the first count. */
+  private static final int MAX_CUT_CANDIDATES = 8;
+  /** {@link #frameAt} verdicts besides an offset. */
+  private static final int UNDECIDED = -1;
+  private static final int NOT_A_FRAME = 0;
 
   private final FramingStats stats = new FramingStats();
   private final boolean requireMessageId;
   private FrameFormat format;
   private long scannedWithoutMagic;
   private boolean failed;
+  private boolean endOfInput;
+  /**
+   * Bytes of the frame at the reader index that were here when the last read left it incomplete: the
+   * next read's bytes start there. Reset whenever the reader index moves.
+   */
+  private int seen;
+  /**
+   * Offsets (from the reader index, ascending) where a read that added to the incomplete frame at the
+   * reader index started with a magic: where that frame may have been cut short.
+   */
+  private final int[] cuts = new int[MAX_CUT_CANDIDATES];
+  private int cutCount;
+  /**
+   * Whether the frame at the reader index starts exactly where a frame that parsed ended. A frame
+   * reached otherwise (the stream's first, or found by skipping or dropping bytes) may be a false
+   * magic or a cut frame, and is searched for frames inside it as its bytes arrive.
+   */
+  private boolean trusted;
+  /** How far (from the reader index) an untrusted frame was searched for frames inside it. */
+  private int searched = FIRST_EMBEDDED_OFFSET;
 
   /** A decoder that drops frames without a sane message_id, as a host should. */
   public FrameDecoder(FrameFormat format) {
@@ -81,17 +137,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decode(ctx, in, out);
-    // At end of stream a frame that can never complete was truncated: look inside it for frames.
-    while (!failed && format == FrameFormat.MAGIC && in.readableBytes() >= Framing.HEADER_LENGTH) {
-      dropMagic(ctx, in, DropReason.UNPARSABLE);
-      decodeMagic(ctx, in, out);
-    }
-    if (in.isReadable()) {
+    // No more bytes will come: frames still pending were cut short; look inside them for frames.
+    endOfInput = true;
+    callDecode(ctx, in, out);
+    if (!failed && in.isReadable()) {
       int rest = in.readableBytes();
-      in.skipBytes(rest);
-      stats.skipped(rest);
-      ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(rest));
+      if (format == FrameFormat.MAGIC) {
+        // a magic prefix that never completed: garbage, counted towards the resync limit
+        skipGarbage(ctx, in, rest);
+      } else {
+        // a legacy frame that never completed
+        consume(in, rest);
+        stats.skipped(rest);
+        ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(rest));
+      }
     }
   }
 
@@ -105,6 +164,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return true;
     }
     if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH + first) {
+      if (endOfInput) {
+        // a legacy first frame that never completed: scan for magic frames instead
+        format = FrameFormat.MAGIC;
+        return true;
+      }
       return false;
     }
     AgentMessage candidate = parse(in, in.readerIndex() + Framing.LEGACY_HEADER_LENGTH, first);
@@ -112,34 +176,73 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     return true;
   }
 
+  /** Decodes up to one message; returns when it has one, or needs more bytes. */
   private void decodeMagic(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     while (!failed) {
-      if (!skipToMagic(ctx, in) || in.readableBytes() < Framing.HEADER_LENGTH) {
+      if (!skipToMagic(ctx, in)) {
         return;
       }
       int start = in.readerIndex();
+      int available = in.readableBytes();
+      noteReadStart(in, available);
+      if (available < Framing.HEADER_LENGTH) {
+        if (!endOfInput) {
+          seen = available;
+          return;
+        }
+        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        continue;
+      }
       int length = in.getInt(start + 4);
-      if (length == Framing.MAGIC) {
-        // A frame cut down to its magic: the real header starts right after it.
-        dropBytes(ctx, in, 4, DropReason.BAD_LENGTH);
-        continue;
-      }
       if (length <= 0 || length > Framing.MAX_PAYLOAD_LENGTH) {
-        dropBytes(ctx, in, Framing.HEADER_LENGTH, DropReason.BAD_LENGTH);
+        // The header may have been cut by the next frame's magic (a frame cut down to its magic
+        // makes the length read as the magic itself): keep that magic.
+        drop(ctx, in, untilMagic(in, 4, Framing.HEADER_LENGTH), DropReason.BAD_LENGTH);
         continue;
       }
-      if (in.readableBytes() < Framing.HEADER_LENGTH + length) {
-        return;
+      int frameLength = Framing.HEADER_LENGTH + length;
+      int cut = frameAtReadStart(in, frameLength);
+      if (cut == 0 && (!trusted || endOfInput)) {
+        cut = frameInside(in, frameLength);
+      }
+      if (cut > 0) {
+        drop(ctx, in, cut, DropReason.UNPARSABLE);
+        continue;
+      }
+      if (available < frameLength) {
+        if (!endOfInput) {
+          seen = available;
+          return;
+        }
+        // never to complete, and no frame inside: cut short
+        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        continue;
       }
       AgentMessage message = parse(in, start + Framing.HEADER_LENGTH, length);
-      DropReason problem = message == null ? DropReason.UNPARSABLE : validate(message);
-      if (problem != null) {
-        dropMagic(ctx, in, problem);
+      if (message == null) {
+        drop(ctx, in, untilMagic(in, 4, frameLength), DropReason.UNPARSABLE);
         continue;
       }
-      in.skipBytes(Framing.HEADER_LENGTH + length);
-      stats.decoded(Framing.HEADER_LENGTH + length);
+      if (trusted && !nextFrameMayStartAt(in, frameLength)) {
+        // the bytes after it do not start a frame: it may have swallowed frames that do
+        cut = frameInside(in, frameLength);
+        if (cut > 0) {
+          drop(ctx, in, cut, DropReason.UNPARSABLE);
+          continue;
+        }
+      }
+      DropReason problem = validate(message);
+      if (problem != null) {
+        // it parsed, so the framing held: the whole frame goes, and the next starts right after
+        drop(ctx, in, frameLength, problem);
+        trusted = true;
+        continue;
+      }
+      consume(in, frameLength);
+      trusted = true;
+      stats.decoded(frameLength);
       out.add(message);
+      return;
     }
   }
 
@@ -156,7 +259,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       AgentMessage message = parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
       DropReason problem = message == null ? DropReason.UNPARSABLE : validate(message);
-      in.skipBytes(Framing.LEGACY_HEADER_LENGTH + length);
+      consume(in, Framing.LEGACY_HEADER_LENGTH + length);
       if (problem != null) {
         stats.dropped();
         ctx.fireUserEventTriggered(
@@ -165,7 +268,135 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       stats.decoded(Framing.LEGACY_HEADER_LENGTH + length);
       out.add(message);
+      return;
     }
+  }
+
+  /**
+   * Remembers where the bytes of a new read start inside the incomplete frame at the reader index,
+   * if they start like a magic: a sender that stopped mid-frame starts its next frame there.
+   */
+  private void noteReadStart(ByteBuf in, int available) {
+    int at = seen;
+    if (at < FIRST_EMBEDDED_OFFSET || available <= at) {
+      return;
+    }
+    seen = available;
+    if (cutCount < cuts.length && isMagicPrefix(in, in.readerIndex() + at, Math.min(4, available - at))) {
+      cuts[cutCount++] = at;
+    }
+  }
+
+  /**
+   * The first remembered read start at which a complete frame that parses and validates lies within
+   * {@code frameLength}: its offset, or 0 when there is none (yet). Read starts that cannot be one are
+   * forgotten; one that cannot be decided yet holds back a decision on the later ones.
+   */
+  private int frameAtReadStart(ByteBuf in, int frameLength) {
+    int available = in.readableBytes();
+    boolean waiting = false;
+    int kept = 0;
+    int found = 0;
+    for (int i = 0; i < cutCount; i++) {
+      int verdict = frameAt(in, cuts[i], frameLength, available);
+      if (verdict > 0 && !waiting && found == 0) {
+        found = verdict;
+      }
+      if (verdict > 0 || (verdict == UNDECIDED && !endOfInput)) {
+        waiting |= verdict == UNDECIDED;
+        cuts[kept++] = cuts[i];
+      }
+    }
+    cutCount = kept;
+    return found;
+  }
+
+  /**
+   * Searches the frame at the reader index, within its declared {@code frameLength} and the bytes
+   * here, for a magic that starts a complete frame which parses and validates: evidence that it was
+   * cut short there, or is no frame at all. Returns that offset, or 0 when there is none (yet). Bytes
+   * already searched are not searched again; the search waits at a candidate whose bytes are not all
+   * here (until end of stream), so the outcome does not depend on how the bytes were split.
+   */
+  private int frameInside(ByteBuf in, int frameLength) {
+    int start = in.readerIndex();
+    int available = in.readableBytes();
+    int last = Math.min(frameLength - MIN_FRAME_LENGTH, available - 4);
+    int at = searched;
+    while (at <= last) {
+      int candidate = in.indexOf(start + at, start + last + 1, MAGIC_FIRST_BYTE);
+      if (candidate < 0) {
+        break;
+      }
+      at = candidate - start;
+      int verdict = frameAt(in, at, frameLength, available);
+      if (verdict > 0) {
+        return verdict;
+      }
+      if (verdict == UNDECIDED && !endOfInput) {
+        searched = at;
+        return 0;
+      }
+      at++;
+    }
+    searched = Math.max(searched, last + 1);
+    return 0;
+  }
+
+  /**
+   * Whether a complete frame that parses and validates starts {@code at} bytes after the reader index
+   * and ends within {@code frameLength}: {@code at} if so, {@link #NOT_A_FRAME}, or {@link #UNDECIDED}
+   * when the bytes for it are not all here.
+   */
+  private int frameAt(ByteBuf in, int at, int frameLength, int available) {
+    int index = in.readerIndex() + at;
+    int magicBytes = Math.min(4, available - at);
+    if (!isMagicPrefix(in, index, magicBytes)) {
+      return NOT_A_FRAME;
+    }
+    if (magicBytes < 4 || available - at < Framing.HEADER_LENGTH) {
+      return UNDECIDED;
+    }
+    int length = in.getInt(index + 4);
+    if (length <= 0 || length > frameLength - at - Framing.HEADER_LENGTH) {
+      return NOT_A_FRAME;
+    }
+    if (available - at < Framing.HEADER_LENGTH + length) {
+      return UNDECIDED;
+    }
+    AgentMessage inner = parse(in, index + Framing.HEADER_LENGTH, length);
+    return inner != null && validate(inner) == null ? at : NOT_A_FRAME;
+  }
+
+  /**
+   * False when bytes follow the frame that ends {@code frameLength} after the reader index and they
+   * are not (the start of) a magic.
+   */
+  private static boolean nextFrameMayStartAt(ByteBuf in, int frameLength) {
+    int after = in.readableBytes() - frameLength;
+    return after <= 0 || isMagicPrefix(in, in.readerIndex() + frameLength, Math.min(4, after));
+  }
+
+  /**
+   * The offset of the first magic (or magic prefix that reaches the end of the bytes here) from
+   * {@code from} up to before {@code to}, relative to the reader index; {@code to} if there is none.
+   */
+  private static int untilMagic(ByteBuf in, int from, int to) {
+    int start = in.readerIndex();
+    int available = in.readableBytes();
+    int at = from;
+    while (at < to) {
+      int candidate = in.indexOf(start + at, start + to, MAGIC_FIRST_BYTE);
+      if (candidate < 0) {
+        return to;
+      }
+      at = candidate - start;
+      if (isMagicPrefix(in, candidate, Math.min(4, available - at))) {
+        return at;
+      }
+      at++;
+    }
+    return to;
   }
 
   /** Skips to the next magic; false when more bytes are needed (or the stream was given up). */
@@ -174,9 +405,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int end = in.writerIndex();
     int at = start;
     while (at <= end - 4) {
-      int candidate = in.indexOf(at, end - 3, (byte) 0x51);
+      int candidate = in.indexOf(at, end - 3, MAGIC_FIRST_BYTE);
       if (candidate < 0) {
-        at = end - 3;
         break;
       }
       if (in.getInt(candidate) == Framing.MAGIC) {
@@ -213,7 +443,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (bytes <= 0) {
       return;
     }
-    in.skipBytes(bytes);
+    consume(in, bytes);
     stats.skipped(bytes);
     scannedWithoutMagic += bytes;
     ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(bytes));
@@ -222,46 +452,56 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
-  private void dropMagic(ChannelHandlerContext ctx, ByteBuf in, DropReason reason) {
-    dropBytes(ctx, in, 4, reason);
-  }
-
-  private void dropBytes(ChannelHandlerContext ctx, ByteBuf in, int bytes, DropReason reason) {
-    in.skipBytes(bytes);
+  private void drop(ChannelHandlerContext ctx, ByteBuf in, int bytes, DropReason reason) {
+    consume(in, bytes);
     stats.dropped();
     ctx.fireUserEventTriggered(new FrameOutcome.FrameDropped(reason, bytes));
+  }
+
+  /** Moves past {@code bytes}; the next frame is not trusted unless the caller says so. */
+  private void consume(ByteBuf in, int bytes) {
+    in.skipBytes(bytes);
+    seen = 0;
+    cutCount = 0;
+    searched = FIRST_EMBEDDED_OFFSET;
+    trusted = false;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
     failed = true;
     long scanned = scannedWithoutMagic;
     int rest = in.readableBytes();
-    in.skipBytes(rest);
+    consume(in, rest);
     stats.skipped(rest);
     stats.resyncFailed();
     ctx.fireUserEventTriggered(new FrameOutcome.ResyncFailed(scanned + rest, reason));
   }
 
+  /**
+   * Parses {@code length} bytes at {@code index}, or returns null when they are not an AgentMessage.
+   * A heap buffer is read in place (protobuf copies what it keeps). Anything else is copied once
+   * into a private array that protobuf then reads as immutable: bytes fields share it rather than
+   * being copied again (protobuf 4.x itself copies a direct buffer whole and then every bytes field).
+   */
   private static AgentMessage parse(ByteBuf in, int index, int length) {
     try {
-      CodedInputStream input = in.nioBufferCount() == 1
-          ? CodedInputStream.newInstance(in.nioBuffer(index, length))
-          : CodedInputStream.newInstance(bytes(in, index, length));
+      CodedInputStream input;
+      if (in.hasArray()) {
+        input = CodedInputStream.newInstance(in.array(), in.arrayOffset() + index, length);
+      } else {
+        byte[] copy = new byte[length];
+        in.getBytes(index, copy);
+        input = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
+        input.enableAliasing(true);
+      }
       input.setSizeLimit(length);
       AgentMessage message = AgentMessage.parseFrom(input);
       input.checkLastTagWas(0);
       return message;
-    } catch (InvalidProtocolBufferException e) {
-      return null;
     } catch (IOException e) {
+      // InvalidProtocolBufferException included: not an AgentMessage
       return null;
     }
-  }
-
-  private static byte[] bytes(ByteBuf in, int index, int length) {
-    byte[] copy = new byte[length];
-    in.getBytes(index, copy);
-    return copy;
   }
 
   private DropReason validate(AgentMessage message) {

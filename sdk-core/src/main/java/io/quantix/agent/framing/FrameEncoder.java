@@ -22,6 +22,8 @@ import java.io.UncheckedIOException;
  */
 @Sharable
 public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
+  /** Up to this payload length a message is serialised into a byte[] and copied into the frame. */
+  private static final int SMALL_MESSAGE_LENGTH = 4096;
   private final FrameFormat format;
 
   /** @param format {@link FrameFormat#MAGIC} or {@link FrameFormat#LEGACY} */
@@ -64,12 +66,18 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
       }
       buf.writeInt(length);
       int at = buf.writerIndex();
-      if (buf.nioBufferCount() == 1) {
+      if (buf.hasArray()) {
+        CodedOutputStream output =
+            CodedOutputStream.newInstance(buf.array(), buf.arrayOffset() + at, length);
+        message.writeTo(output);
+        output.checkNoSpaceLeft();
+      } else if (length > SMALL_MESSAGE_LENGTH && buf.nioBufferCount() == 1) {
         // Serialise straight into the frame buffer: no intermediate byte[].
         CodedOutputStream output = CodedOutputStream.newInstance(buf.internalNioBuffer(at, length));
         message.writeTo(output);
         output.checkNoSpaceLeft();
       } else {
+        // protobuf's array encoder and one copy beat its ByteBuffer encoder on small messages
         buf.setBytes(at, message.toByteArray());
       }
       buf.writerIndex(at + length);

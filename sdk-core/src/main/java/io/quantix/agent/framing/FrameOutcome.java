@@ -17,7 +17,10 @@ public sealed interface FrameOutcome {
   /** Bytes skipped while scanning for a magic. */
   record GarbageSkipped(int bytes) implements FrameOutcome {}
 
-  /** A whole frame (or header) dropped; {@code bytes} is how much of the stream it consumed. */
+  /**
+   * A frame dropped (or its header, or the part of it before a magic); {@code bytes} is how much of
+   * the stream it consumed.
+   */
   record FrameDropped(DropReason reason, long bytes) implements FrameOutcome {}
 
   /**
@@ -28,13 +31,20 @@ public sealed interface FrameOutcome {
 
   /** Why a frame was dropped. */
   enum DropReason {
-    /** Length 0 or over 16 MiB after a magic; the 8 header bytes are dropped. */
+    /**
+     * Length 0 or over 16 MiB after a magic; the 8 header bytes are dropped, or fewer when a magic
+     * starts inside them (a frame cut down to its magic or to part of its length).
+     */
     BAD_LENGTH,
-    /** The payload is not a protobuf {@code AgentMessage}. */
+    /**
+     * The payload is not a protobuf {@code AgentMessage}, or the frame was cut short: its declared
+     * length holds a complete valid frame, or the stream ended first. Dropped up to the next magic
+     * inside it, where decoding goes on.
+     */
     UNPARSABLE,
-    /** The message carries no payload this protocol version knows. */
+    /** The message carries no payload this protocol version knows; the whole frame is dropped. */
     NO_PAYLOAD,
-    /** The message_id is empty, too long or not printable. */
+    /** The message_id is empty, too long or not printable; the whole frame is dropped. */
     BAD_MESSAGE_ID
   }
 }

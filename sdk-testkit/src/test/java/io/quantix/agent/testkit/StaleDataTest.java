@@ -73,6 +73,11 @@ class StaleDataTest {
   @Test
   void telemetryKeepsFlowingIntoThePortWhileNoHostIsConnected() throws Exception {
     try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ofMillis(50)).build().start()) {
+      // Before the first host the agent is blocked on its AgentReady write: nothing is queued.
+      assertThat(agent.staleBytes()).isZero();
+      try (HostConnection first = HostConnection.open(agent)) {
+        assertThat(first.next().getPayloadCase()).isEqualTo(PayloadCase.AGENT_READY);
+      }
       await().atMost(Duration.ofSeconds(5)).until(() -> agent.staleBytes() > 1000);
       try (HostConnection host = HostConnection.open(agent)) {
         assertThat(host.next().getPayloadCase()).isEqualTo(PayloadCase.TELEMETRY);

@@ -61,8 +61,10 @@ public final class AgentServer {
         .childHandler(new ChildInit())
         .bind(core.runtime.address(path));
     synchronized (this) {
+      // No idle telemetry before the first host: the real agent's AgentReady write blocks until a
+      // host connects, and its telemetry loop starts only after it. Idle telemetry begins when a
+      // host leaves.
       serverChannel = bound.channel();
-      startIdleTelemetry();
     }
     return bound;
   }
