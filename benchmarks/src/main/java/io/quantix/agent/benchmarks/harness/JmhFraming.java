@@ -46,13 +46,17 @@ final class JmhFraming {
     return found;
   }
 
+  /** The payload sizes measured: the ping's order of magnitude and the 1 MiB transfer chunk. */
+  static final String[] SIZES = {"100", "1048576"};
+
   /**
-   * Runs them in one fork each with a short schedule (2 x 1 s warm-up, 3 x 1 s measurement), JMH's
-   * own output going to {@code log}.
+   * Runs them in one fork each with a short schedule (2 x 1 s warm-up, 3 x 1 s measurement) for
+   * the {@link #SIZES}, JMH's own output going to {@code log}.
    */
   static List<Score> run(Path log) throws RunnerException {
     Options options = new OptionsBuilder()
         .include(PACKAGE.replace(".", "\\.") + ".*")
+        .param("size", SIZES)
         .forks(1)
         .warmupIterations(2)
         .warmupTime(TimeValue.seconds(1))

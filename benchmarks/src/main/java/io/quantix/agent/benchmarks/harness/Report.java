@@ -298,7 +298,10 @@ final class Report {
         .append(" ms per pipelined depth, each after a short re-warm; transfers: one warm-up "
         + "round, then each iteration alternates which goes first.\n");
     if (!framing.isEmpty()) {
-      md.append("- Framing JMH: `io.quantix.agent.benchmarks.framing`, 1 fork, 2 × 1 s warm-up,"
+      md.append("- Framing JMH: `io.quantix.agent.benchmarks.framing`, payload sizes ")
+          .append(String.join(" and ", JmhFraming.SIZES)).append(" bytes (the ping's order of "
+          + "magnitude and the 1 MiB transfer chunk; `java -jar benchmarks/target/benchmarks.jar "
+          + "Framing` runs every size), 1 fork, 2 × 1 s warm-up,"
           + " 3 × 1 s measurement, run after the peers stopped; ± is JMH's 99.9 % error. "
           + "SDK/floor of an SDK framing row is against `protobufByteArray` with the same "
           + "parameters (protobuf's own `toByteArray` + `parseFrom`).\n");
