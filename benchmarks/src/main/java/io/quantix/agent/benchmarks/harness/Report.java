@@ -226,9 +226,12 @@ final class Report {
     for (JmhFraming.Score s : framing) {
       md.append("| framing JMH ").append(s.benchmark())
           .append(s.params().isEmpty() ? "" : " (" + s.params() + ")").append(", ")
-          .append(s.unit()).append(" | — | ").append(number(s.score())).append(" ± ")
-          .append(number(s.error())).append(" | — | — | — | ")
-          .append(framingRatio(s)).append(" | — | — |\n");
+          .append(s.unit()).append(" | ");
+      for (String c : COLUMNS) {
+        md.append(c.equals(SDK) ? number(s.score()) + " ± " + number(s.error()) : "—")
+            .append(" | ");
+      }
+      md.append(framingRatio(s)).append(" | — | — |\n");
     }
     md.append('\n');
     md.append("Each cell: the median of the iteration values, and in brackets their spread "

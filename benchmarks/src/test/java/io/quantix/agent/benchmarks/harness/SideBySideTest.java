@@ -41,5 +41,10 @@ class SideBySideTest {
       }
     }
     assertThat(md).contains("p50 ≤ 1.5× floor: ").contains("≥ 0.5× raw copy: ");
+    long headerCells = md.lines().filter(l -> l.startsWith("| Measure")).findFirst().orElseThrow()
+        .chars().filter(c -> c == '|').count();
+    assertThat(md.lines().filter(l -> l.startsWith("| ")))
+        .allSatisfy(l -> assertThat(l.chars().filter(c -> c == '|').count()).as(l)
+            .isEqualTo(headerCells));
   }
 }
