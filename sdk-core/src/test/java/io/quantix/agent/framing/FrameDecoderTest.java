@@ -156,7 +156,8 @@ class FrameDecoderTest {
     byte[] bad = frame(hex("ffffffff"));
     Wire.Decoding decoding = decode(concat(bad, PING_FRAME));
 
-    assertThat(decoding.recorder.events).containsExactly(new FrameDropped(DropReason.UNPARSABLE, bad.length), PING);
+    assertThat(decoding.recorder.events)
+        .containsExactly(new FrameDropped(DropReason.UNPARSABLE, bad.length), PING);
   }
 
   @Test
@@ -266,7 +267,9 @@ class FrameDecoderTest {
     for (int cutAt = 5; cutAt < 8; cutAt++) {
       // 51545801 00 | 51545801 ...: the length reads as 00515458, over 5 MB that will never come
       byte[] cut = Arrays.copyOf(frame(readResponse(1000)), cutAt);
-      Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC).feed(cut).feed(concat(PING_FRAME, PONG_FRAME));
+      Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC)
+          .feed(cut)
+          .feed(concat(PING_FRAME, PONG_FRAME));
 
       assertThat(decoding.recorder.events).as("cut at %d", cutAt)
           .containsExactly(new FrameDropped(DropReason.UNPARSABLE, cutAt), PING, PONG);
@@ -340,7 +343,8 @@ class FrameDecoderTest {
   @Test
   void legacyZeroLengthFailsTheStream() {
     Wire.Decoding decoding = new Wire.Decoding(FrameFormat.LEGACY)
-        .feed(concat(GoldenFramesTest.LEGACY_PING_FRAME, u32(0), GoldenFramesTest.LEGACY_PONG_FRAME)).finish();
+        .feed(concat(GoldenFramesTest.LEGACY_PING_FRAME, u32(0), GoldenFramesTest.LEGACY_PONG_FRAME))
+        .finish();
 
     assertThat(decoding.messages()).containsExactly(PING);
     assertThat(decoding.outcomes()).singleElement().isInstanceOf(ResyncFailed.class);

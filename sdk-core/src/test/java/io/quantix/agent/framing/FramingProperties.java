@@ -47,7 +47,8 @@ class FramingProperties {
 
   // ---- (a) round trip ----
 
-  record RoundTrip(List<AgentMessage> messages, FrameFormat encoding, boolean autoDetect, List<Integer> slices) {}
+  record RoundTrip(
+      List<AgentMessage> messages, FrameFormat encoding, boolean autoDetect, List<Integer> slices) {}
 
   @Test
   void anyMessagesRoundTripAcrossAnyReadBoundaries() {
@@ -192,7 +193,9 @@ class FramingProperties {
 
       for (AgentMessage message : decoding.messages()) {
         assertThat(message.getPayloadCase()).isNotEqualTo(AgentMessage.PayloadCase.PAYLOAD_NOT_SET);
-        assertThat(message.getMessageId()).hasSizeLessThanOrEqualTo(128).doesNotContainPattern("[\\x00-\\x1f\\x7f]");
+        assertThat(message.getMessageId())
+            .hasSizeLessThanOrEqualTo(128)
+            .doesNotContainPattern("[\\x00-\\x1f\\x7f]");
         if (c.requireMessageId()) {
           assertThat(message.getMessageId()).isNotEmpty();
         }
@@ -210,7 +213,8 @@ class FramingProperties {
         assertThat(accounted + stats.skippedBytes()).isEqualTo(c.stream().length);
         assertThat(stats.resyncFailures()).isZero();
       } else {
-        assertThat(failure).as("ResyncFailed is the last thing the decoder says").isEqualTo(events.size() - 1);
+        assertThat(failure).as("ResyncFailed is the last thing the decoder says")
+            .isEqualTo(events.size() - 1);
         assertThat(stats.resyncFailures()).isEqualTo(1);
         assertThat(accounted + stats.skippedBytes()).isLessThanOrEqualTo(c.stream().length);
       }
@@ -278,8 +282,9 @@ class FramingProperties {
       c.after().forEach(m -> rest.add(Wire.frame(m)));
       Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC);
 
-      decoding.feed(Wire.concat(upToCut), c.slices(), MAX_READS / 2, () -> assertHoldsOnlyWhatItNeeds(decoding));
-      decoding.feed(Wire.concat(rest), c.slices(), MAX_READS / 2, () -> assertHoldsOnlyWhatItNeeds(decoding));
+      Runnable holds = () -> assertHoldsOnlyWhatItNeeds(decoding);
+      decoding.feed(Wire.concat(upToCut), c.slices(), MAX_READS / 2, holds);
+      decoding.feed(Wire.concat(rest), c.slices(), MAX_READS / 2, holds);
       // the cut frame holds nothing up: no need to wait for the end of the stream
       assertCostAtMostTheFrameAfterTheCut(c, decoding.messages());
       decoding.finish();

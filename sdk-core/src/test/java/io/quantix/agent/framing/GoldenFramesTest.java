@@ -139,7 +139,8 @@ class GoldenFramesTest {
         .feed(Wire.concat(LEGACY_PING_FRAME, LEGACY_PONG_FRAME), List.of(3, 50, 1));
     assertThat(decoding.messages()).containsExactly(PING, PONG);
     assertThat(decoding.outcomes()).isEmpty();
-    assertThat(decoding.stats().decodedBytes()).isEqualTo(LEGACY_PING_FRAME.length + LEGACY_PONG_FRAME.length);
+    assertThat(decoding.stats().decodedBytes())
+        .isEqualTo(LEGACY_PING_FRAME.length + LEGACY_PONG_FRAME.length);
     decoding.finish();
   }
 

@@ -78,9 +78,12 @@ final class Leaks {
     for (String leak; (leak = REPORTED.poll()) != null; ) {
       // the access records of one leak can run to thousands of lines: keep the start and the creation
       int created = leak.indexOf("Created at:");
-      leaks.add(created < 0 || leak.length() < 6000
-          ? leak
-          : leak.substring(0, Math.min(3000, created)) + "\n...\n" + leak.substring(created, Math.min(leak.length(), created + 3000)));
+      if (created < 0 || leak.length() < 6000) {
+        leaks.add(leak);
+      } else {
+        leaks.add(leak.substring(0, Math.min(3000, created)) + "\n...\n"
+            + leak.substring(created, Math.min(leak.length(), created + 3000)));
+      }
     }
     return leaks;
   }
