@@ -36,7 +36,8 @@ final class Download {
   private final Deadline overall;
   private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
-  private final TreeMap<Long, byte[]> received = new TreeMap<>();
+  private final TreeMap<Long, com.google.protobuf.ByteString> received = new TreeMap<>();
+  private long buffered;
   private final ArrayDeque<long[]> gaps = new ArrayDeque<>();
   private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
   private long total = -1;
@@ -190,9 +191,11 @@ final class Download {
       gaps.addFirst(new long[] {offset + n, want - n});
     }
     if (n > 0) {
-      received.put(offset, r.getData().toByteArray());
+      // Kept as the reply's ByteString: written to the sink without another copy.
+      received.put(offset, r.getData());
+      buffered += n;
     }
-    if (written + received.values().stream().mapToLong(b -> b.length).sum() > options.maxBytes()) {
+    if (written + buffered > options.maxBytes()) {
       throw AgentException.of(Code.RESOURCE_EXHAUSTED, remotePath
           + " grew over the download limit of " + options.maxBytes());
     }
@@ -200,9 +203,10 @@ final class Download {
 
   private void drainToSink() throws IOException {
     while (!received.isEmpty() && received.firstKey() == written) {
-      byte[] chunk = received.pollFirstEntry().getValue();
-      sink.write(chunk);
-      written += chunk.length;
+      com.google.protobuf.ByteString chunk = received.pollFirstEntry().getValue();
+      chunk.writeTo(sink);
+      buffered -= chunk.size();
+      written += chunk.size();
       options.progress().onProgress(written, total);
     }
   }
