@@ -186,11 +186,11 @@ public final class AgentServer {
   public void emit(AgentMessage message) {
     List<Session> targets;
     synchronized (this) {
-      if (sessions.isEmpty()) {
+      targets = liveSessions();
+      if (targets.isEmpty()) {
         keep(message);
         return;
       }
-      targets = List.copyOf(sessions);
     }
     targets.forEach(session -> session.send(message));
   }
@@ -199,7 +199,8 @@ public final class AgentServer {
   public void emitRaw(ByteBuf bytes) {
     List<Session> targets;
     synchronized (this) {
-      if (sessions.isEmpty()) {
+      targets = liveSessions();
+      if (targets.isEmpty()) {
         if (staleEnabled()) {
           staleBuffer().offer(bytes);
         } else {
@@ -207,11 +208,24 @@ public final class AgentServer {
         }
         return;
       }
-      targets = List.copyOf(sessions);
     }
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).sendRaw(i == targets.size() - 1 ? bytes : bytes.retainedDuplicate(), 0);
     }
+  }
+
+  /**
+   * Sessions whose connection is still open. A closed connection stays in {@code sessions} until its
+   * event loop runs channelInactive; writing to it meanwhile would lose what a port would keep.
+   */
+  private List<Session> liveSessions() {
+    List<Session> live = new ArrayList<>(sessions.size());
+    for (Session session : sessions) {
+      if (session.channel().isActive()) {
+        live.add(session);
+      }
+    }
+    return live;
   }
 
   /** Replies whose connection closed: the guest still writes them to its port (single client). */

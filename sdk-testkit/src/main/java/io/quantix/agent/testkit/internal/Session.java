@@ -121,6 +121,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     execute(() -> {
       if (started && channel.isActive()) {
         writer.frame(message);
+      } else if (started) {
+        // Closed between emit() choosing this session and now: the port still takes the frame.
+        orphan(List.of(message));
       }
     });
   }
