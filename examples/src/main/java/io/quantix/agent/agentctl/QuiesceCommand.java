@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -183,10 +184,15 @@ final class QuiesceCommand extends AgentCommand {
     return t;
   }
 
+  /**
+   * Stops the command and what it started. The shell goes first: killed after its child, it could
+   * still run the next command of its script (the write the freeze was meant to keep out).
+   */
   private static void destroy(Process p) {
     if (p != null && p.isAlive()) {
-      p.descendants().forEach(ProcessHandle::destroy);
+      List<ProcessHandle> started = p.descendants().collect(Collectors.toList());
       p.destroy();
+      started.forEach(ProcessHandle::destroy);
     }
   }
 }
