@@ -408,7 +408,12 @@ public final class AgentRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Completes call futures; default: two daemon threads owned by the registry. */
+    /**
+     * Completes call futures that no thread is blocked on; default: two daemon threads owned by
+     * the registry. A thread blocked in a call future's {@code join()} or {@code get()} when the
+     * reply arrives completes that future itself, saving a thread hand-off; either way user code
+     * never runs on an I/O thread.
+     */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;

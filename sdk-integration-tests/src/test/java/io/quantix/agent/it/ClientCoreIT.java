@@ -65,6 +65,34 @@ class ClientCoreIT {
   }
 
   @Test
+  void aCallerBlockedOnTheFutureTakesTheReplyItselfAndOthersGetTheCallbackExecutor() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger handedOver = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "it-callbacks"));
+    try {
+      h = new Harness(b -> b, r -> r.callbackExecutor(task -> {
+        handedOver.incrementAndGet();
+        pool.execute(task);
+      })).awaitConnected();
+      // The delayed pong makes sure the caller is parked in join() before the reply arrives.
+      h.agent.enqueue(PayloadCase.PING, io.quantix.agent.testkit.ScriptedReply.fault(
+          io.quantix.agent.testkit.Fault.delay(Duration.ofMillis(200))));
+      int before = handedOver.get();
+      Pong pong = h.client.ping().join();
+      assertThat(pong.agentVersion()).isEqualTo("0.1.27");
+      assertThat(handedOver.get()).as("completions handed to the callback executor").isEqualTo(before);
+
+      h.agent.enqueue(PayloadCase.PING, io.quantix.agent.testkit.ScriptedReply.fault(
+          io.quantix.agent.testkit.Fault.delay(Duration.ofMillis(200))));
+      String thread = h.client.ping().thenApply(p -> Thread.currentThread().getName())
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(thread).as("a dependent stage of a future nobody blocks on").isEqualTo("it-callbacks");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void capabilitiesComeFromTheAgent() {
     h = new Harness();
     Capabilities c = h.client.capabilities().join();

@@ -4,13 +4,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.proto.AgentMessage;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * One request from submission to its end. Its mutable fields belong to the VM's event loop; the
- * future is completed through the callback executor so user code never runs on an I/O thread.
+ * future is completed by a thread blocked on it or by the callback executor ({@link CallFuture}),
+ * so user code never runs on an I/O thread.
  */
 final class Call<T> {
   /** Where the call is, for deadline and cancellation handling. */
@@ -22,9 +22,8 @@ final class Call<T> {
   final boolean retryMayHaveRun;
   final String capability;
   final boolean successOnDisconnect;
-  final CompletableFuture<T> future = new CompletableFuture<>();
+  final CallFuture<T> future;
   private final Function<AgentMessage, T> mapper;
-  private final Executor callbacks;
   final long startNanos = System.nanoTime();
 
   // Event-loop confined.
@@ -49,7 +48,7 @@ final class Call<T> {
     this.capability = capability;
     this.successOnDisconnect = successOnDisconnect;
     this.mapper = mapper;
-    this.callbacks = callbacks;
+    this.future = new CallFuture<>(callbacks);
   }
 
   boolean isDone() {
@@ -66,7 +65,7 @@ final class Call<T> {
     if (!finish()) {
       return;
     }
-    callbacks.execute(() -> {
+    future.completeVia(() -> {
       try {
         future.complete(mapper.apply(reply));
       } catch (AgentException e) {
@@ -83,7 +82,7 @@ final class Call<T> {
     if (!finish()) {
       return;
     }
-    callbacks.execute(() -> future.completeExceptionally(failure));
+    future.completeVia(() -> future.completeExceptionally(failure));
   }
 
   /** Marks a call the caller cancelled as done and stops its timers. */

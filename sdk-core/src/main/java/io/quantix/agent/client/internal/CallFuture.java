@@ -1,0 +1,169 @@
+package io.quantix.agent.client.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A call's future that hands its completion straight to a thread blocked in {@link #join()} or
+ * {@link #get()}, the way gRPC-java's blocking stubs run their callbacks on the calling thread.
+ *
+ * <p>Without a waiter, the I/O loop hands the completion task to the callback executor, so user
+ * code never runs on an I/O thread. With a waiter, the loop gives the task to the waiter and wakes
+ * it: one thread hand-off per blocking call instead of two. Dependent stages that are not
+ * {@code *Async} then run on the waiting thread rather than on a callback thread, which is the
+ * ordinary {@link CompletableFuture} rule that they run where the future is completed.
+ *
+ * <p>The hand-over is a single slot moving {@code null → waiter thread → task}, or
+ * {@code null → waiter thread → GONE} when the waiter stops waiting; the loop only ever replaces a
+ * waiter, so a task is run exactly once: by the waiter that took it, or by the callback executor.
+ */
+final class CallFuture<T> extends CompletableFuture<T> {
+  private static final Object GONE = new Object();
+  private final AtomicReference<Object> slot = new AtomicReference<>();
+  private final Executor callbacks;
+
+  /** @param callbacks runs completions that no blocked thread takes */
+  CallFuture(Executor callbacks) {
+    this.callbacks = callbacks;
+  }
+
+  /**
+   * Runs {@code completion} (which completes this future) on the thread blocked on it if there is
+   * one, else on the callback executor. Called once, from the I/O loop.
+   */
+  void completeVia(Runnable completion) {
+    Object waiter = slot.get();
+    if (waiter instanceof Thread && slot.compareAndSet(waiter, completion)) {
+      LockSupport.unpark((Thread) waiter);
+      return;
+    }
+    callbacks.execute(completion);
+  }
+
+  @Override
+  public T join() {
+    if (!isDone()) {
+      awaitUninterruptibly();
+    }
+    return super.join();
+  }
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    if (!isDone()) {
+      await(0L);
+    }
+    return super.get();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long nanos = unit.toNanos(timeout);
+    if (!isDone() && nanos > 0L && await(nanos)) {
+      return isDone() ? super.get() : super.get(0L, TimeUnit.NANOSECONDS);
+    }
+    return super.get(timeout, unit);
+  }
+
+  // A completion from anywhere else (cancel, a timeout stage, the callback executor) wakes the waiter.
+  @Override
+  public boolean complete(T value) {
+    boolean changed = super.complete(value);
+    wakeWaiter();
+    return changed;
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable failure) {
+    boolean changed = super.completeExceptionally(failure);
+    wakeWaiter();
+    return changed;
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean changed = super.cancel(mayInterruptIfRunning);
+    wakeWaiter();
+    return changed;
+  }
+
+  private void wakeWaiter() {
+    Object waiter = slot.get();
+    if (waiter instanceof Thread) {
+      LockSupport.unpark((Thread) waiter);
+    }
+  }
+
+  private void awaitUninterruptibly() {
+    Thread me = Thread.currentThread();
+    if (!slot.compareAndSet(null, me)) {
+      return; // another thread waits, or the task went to the executor: plain waiting will do
+    }
+    boolean interrupted = false;
+    while (!isDone() && slot.get() == me) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+      }
+    }
+    leave(true);
+    if (interrupted) {
+      me.interrupt();
+    }
+  }
+
+  /**
+   * Waits up to {@code nanos} (0: without limit) for the completion; false if another thread
+   * already waits or the completion went to the executor, so plain waiting must do.
+   */
+  private boolean await(long nanos) throws InterruptedException {
+    Thread me = Thread.currentThread();
+    if (!slot.compareAndSet(null, me)) {
+      return false;
+    }
+    long deadline = System.nanoTime() + nanos;
+    boolean interrupted = false;
+    try {
+      while (!isDone() && slot.get() == me) {
+        if (nanos == 0L) {
+          LockSupport.park(this);
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left <= 0L) {
+            break;
+          }
+          LockSupport.parkNanos(this, left);
+        }
+        if (Thread.interrupted()) {
+          interrupted = true;
+          throw new InterruptedException();
+        }
+      }
+    } finally {
+      leave(!interrupted);
+    }
+    return true;
+  }
+
+  /**
+   * Stops waiting. A completion handed over meanwhile runs here, or on the callback executor when
+   * the waiter was interrupted and should not run user code it no longer waits for.
+   */
+  private void leave(boolean runHere) {
+    Object left = slot.getAndSet(GONE);
+    // The slot holds this thread unless a completion replaced it; a Thread is a Runnable too.
+    if (left instanceof Runnable && !(left instanceof Thread)) {
+      if (runHere) {
+        ((Runnable) left).run();
+      } else {
+        callbacks.execute((Runnable) left);
+      }
+    }
+  }
+}
