@@ -1,6 +1,7 @@
 package io.quantix.agent.framing;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -56,7 +57,40 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
    * @throws FrameTooLargeException if the payload would exceed 16 MiB
    */
   public static ByteBuf encode(AgentMessage message, ByteBufAllocator alloc, FrameFormat format) {
-    int length = Framing.checkEncodable(message);
+    return encode(message, null, 0L, Framing.checkEncodable(message), alloc, format);
+  }
+
+  /**
+   * Encodes {@code message} with its {@code message_id} and {@code timestamp} set to the given
+   * values, byte for byte as {@code message.toBuilder().setMessageId(..).setTimestamp(..).build()}
+   * would encode, without building that copy: the per-request path of a client.
+   *
+   * <pre>{@code
+   * ByteBuf frame = FrameEncoder.encodeStamped(request, "req-1", System.currentTimeMillis(),
+   *     ByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
+   * }</pre>
+   *
+   * @param epochMillis the timestamp, milliseconds since the epoch
+   * @throws FrameTooLargeException if the payload would exceed 16 MiB
+   */
+  public static ByteBuf encodeStamped(AgentMessage message, String messageId, long epochMillis,
+      ByteBufAllocator alloc, FrameFormat format) {
+    if (messageId == null) {
+      throw new NullPointerException("messageId");
+    }
+    if (!message.getMessageId().isEmpty() || message.hasTimestamp()) {
+      // Fields written twice would merge (timestamp) or let the message's own value win (id).
+      message = message.toBuilder().clearMessageId().clearTimestamp().build();
+    }
+    int length = message.getSerializedSize() + stampSize(messageId, epochMillis);
+    if (length > Framing.MAX_PAYLOAD_LENGTH) {
+      throw new FrameTooLargeException(length);
+    }
+    return encode(message, messageId, epochMillis, length, alloc, format);
+  }
+
+  private static ByteBuf encode(AgentMessage message, String stampId, long stampMillis,
+      int length, ByteBufAllocator alloc, FrameFormat format) {
     boolean magic = format != FrameFormat.LEGACY;
     int header = magic ? Framing.HEADER_LENGTH : Framing.LEGACY_HEADER_LENGTH;
     ByteBuf buf = alloc.ioBuffer(header + length);
@@ -66,19 +100,25 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
       }
       buf.writeInt(length);
       int at = buf.writerIndex();
+      CodedOutputStream output;
+      byte[] small = null;
       if (buf.hasArray()) {
-        CodedOutputStream output =
-            CodedOutputStream.newInstance(buf.array(), buf.arrayOffset() + at, length);
-        message.writeTo(output);
-        output.checkNoSpaceLeft();
+        output = CodedOutputStream.newInstance(buf.array(), buf.arrayOffset() + at, length);
       } else if (length > SMALL_MESSAGE_LENGTH && buf.nioBufferCount() == 1) {
         // Serialise straight into the frame buffer: no intermediate byte[].
-        CodedOutputStream output = CodedOutputStream.newInstance(buf.internalNioBuffer(at, length));
-        message.writeTo(output);
-        output.checkNoSpaceLeft();
+        output = CodedOutputStream.newInstance(buf.internalNioBuffer(at, length));
       } else {
         // protobuf's array encoder and one copy beat its ByteBuffer encoder on small messages
-        buf.setBytes(at, message.toByteArray());
+        small = new byte[length];
+        output = CodedOutputStream.newInstance(small);
+      }
+      if (stampId != null) {
+        writeStamp(output, stampId, stampMillis);
+      }
+      message.writeTo(output);
+      output.checkNoSpaceLeft();
+      if (small != null) {
+        buf.setBytes(at, small);
       }
       buf.writerIndex(at + length);
       return buf;
@@ -88,6 +128,39 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     } catch (RuntimeException e) {
       buf.release();
       throw e;
+    }
+  }
+
+  // Fields 1 (message_id) and 2 (timestamp) come first, as protobuf writes fields in number order.
+  private static int stampSize(String messageId, long epochMillis) {
+    int size = messageId.isEmpty() ? 0 : CodedOutputStream.computeStringSize(
+        AgentMessage.MESSAGE_ID_FIELD_NUMBER, messageId);
+    int timestamp = timestampSize(epochMillis);
+    return size + CodedOutputStream.computeTagSize(AgentMessage.TIMESTAMP_FIELD_NUMBER)
+        + CodedOutputStream.computeUInt32SizeNoTag(timestamp) + timestamp;
+  }
+
+  private static int timestampSize(long epochMillis) {
+    long seconds = Math.floorDiv(epochMillis, 1000L);
+    int nanos = (int) Math.floorMod(epochMillis, 1000L) * 1_000_000;
+    return (seconds == 0 ? 0 : CodedOutputStream.computeInt64Size(1, seconds))
+        + (nanos == 0 ? 0 : CodedOutputStream.computeInt32Size(2, nanos));
+  }
+
+  private static void writeStamp(CodedOutputStream output, String messageId, long epochMillis)
+      throws IOException {
+    if (!messageId.isEmpty()) {
+      output.writeString(AgentMessage.MESSAGE_ID_FIELD_NUMBER, messageId);
+    }
+    long seconds = Math.floorDiv(epochMillis, 1000L);
+    int nanos = (int) Math.floorMod(epochMillis, 1000L) * 1_000_000;
+    output.writeTag(AgentMessage.TIMESTAMP_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    output.writeUInt32NoTag(timestampSize(epochMillis));
+    if (seconds != 0) {
+      output.writeInt64(1, seconds);
+    }
+    if (nanos != 0) {
+      output.writeInt32(2, nanos);
     }
   }
 }

@@ -92,7 +92,7 @@ public final class AgentClientImpl implements AgentClient {
       String capability, boolean successOnDisconnect, Function<AgentMessage, T> mapper) {
     Call<T> call = new Call<>(operation, request, deadline, options.retryMayHaveRun(),
         capability != null ? capability : operation.capability(), successOnDisconnect, mapper,
-        link.config().callbackExecutor());
+        link.completions());
     return link.submit(call);
   }
 

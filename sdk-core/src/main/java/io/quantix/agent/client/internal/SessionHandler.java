@@ -1,6 +1,5 @@
 package io.quantix.agent.client.internal;
 
-import com.google.protobuf.Timestamp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -92,15 +91,9 @@ final class SessionHandler extends ChannelDuplexHandler {
     String id = Ids.next();
     call.messageId = id;
     call.sessionEpoch = epoch;
-    long nowMillis = System.currentTimeMillis();
-    AgentMessage message = call.request.toBuilder()
-        .setMessageId(id)
-        .setTimestamp(Timestamp.newBuilder().setSeconds(nowMillis / 1000)
-            .setNanos((int) (nowMillis % 1000) * 1_000_000))
-        .build();
     ByteBuf frame;
     try {
-      frame = FrameEncoder.encode(message, ctx.alloc(),
+      frame = FrameEncoder.encodeStamped(call.request, id, System.currentTimeMillis(), ctx.alloc(),
           decoder.format() == FrameFormat.LEGACY ? FrameFormat.LEGACY : FrameFormat.MAGIC);
     } catch (FrameTooLargeException e) {
       call.session = null;
@@ -162,6 +155,7 @@ final class SessionHandler extends ChannelDuplexHandler {
     }
     heardSinceIdle = true;
     keepAliveMisses = 0;
+    link.completions().open();
     AgentMessage m = (AgentMessage) msg;
     switch (m.getPayloadCase()) {
       case AGENT_READY:
@@ -231,6 +225,7 @@ final class SessionHandler extends ChannelDuplexHandler {
       link.metrics().bytesIn(link.vmId(), decoded - lastDecodedBytes);
       lastDecodedBytes = decoded;
     }
+    link.completions().flush();
     ctx.fireChannelReadComplete();
   }
 
@@ -305,6 +300,7 @@ final class SessionHandler extends ChannelDuplexHandler {
       c.session = null;
       link.onCallFailed(c, cause, false);
     }
+    link.completions().flush();
     ctx.fireChannelInactive();
   }
 

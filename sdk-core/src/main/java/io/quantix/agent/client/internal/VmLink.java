@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quantix.agent.AgentException;
@@ -57,6 +58,7 @@ public final class VmLink {
   private final EndpointResolver resolver;
   private final LinkConfig config;
   private final EventLoop loop;
+  private final CompletionBatch completions;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Consumer<StatusChange> statusSink;
   private final BooleanSupplier disarmed;
@@ -108,6 +110,7 @@ public final class VmLink {
     this.disarmed = disarmed;
     this.gate = gate;
     this.loop = config.eventLoops().group().next();
+    this.completions = new CompletionBatch(loop, config.callbackExecutor());
     this.events = new LinkEvents(vmId, config.metrics(), config.eventExecutor());
     this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
         "not connected yet", null, "", null, null);
@@ -119,6 +122,11 @@ public final class VmLink {
 
   LinkConfig config() {
     return config;
+  }
+
+  /** Where this VM's calls complete: the callback executor, batched per read. */
+  CompletionBatch completions() {
+    return completions;
   }
 
   AgentMetrics metrics() {
@@ -789,7 +797,7 @@ public final class VmLink {
     }
   }
 
-  /** Installs framing, keep-alive and a fresh session handler on a new channel. */
+  /** Installs flush consolidation, framing, keep-alive and a fresh session handler on a new channel. */
   private final class SessionInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
@@ -798,7 +806,10 @@ public final class VmLink {
       FrameDecoder decoder = new FrameDecoder(format);
       SessionHandler handler = new SessionHandler(VmLink.this, decoder);
       long idle = config.keepAliveIdle().toNanos();
-      ch.pipeline().addLast("framing", decoder)
+      // Calls submitted while the loop is busy go out with one write syscall, not one each.
+      ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+              FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+          .addLast("framing", decoder)
           .addLast("keepalive", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS))
           .addLast("session", handler);
       if (closed) {
