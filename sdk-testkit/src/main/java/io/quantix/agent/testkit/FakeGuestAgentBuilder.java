@@ -38,7 +38,11 @@ public final class FakeGuestAgentBuilder {
   public static final int DEFAULT_HYBRID_VSOCK_PORT = 9443;
   /** Unanswered requests per connection before the fake stops reading from that host. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
-  /** Worker threads for handlers, commands and file I/O (created on demand, idle ones end). */
+  /**
+   * Worker threads for user handlers, commands, file I/O and the other built-in handlers that may
+   * wait (created on demand, idle ones end). Built-in handlers that only compute in memory, such as
+   * ping, answer on the connection's event loop.
+   */
   public static final int DEFAULT_WORKER_THREADS = 16;
   /** Received frames kept for {@link FakeGuestAgent#takeRequest}. */
   public static final int DEFAULT_RECORD_LIMIT = 10_000;

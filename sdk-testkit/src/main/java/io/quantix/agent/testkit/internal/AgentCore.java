@@ -240,13 +240,38 @@ public final class AgentCore {
     return request -> DefaultHandlers.handle(this, request);
   }
 
-  /** Answers one request: scripted messages, or the handler run on the worker executor. */
-  CompletionStage<List<AgentMessage>> dispatch(AgentMessage request, Script.Decision decision) {
+  /**
+   * Answers one request at once, on the calling event loop, when that needs no worker: scripted
+   * messages, or a cheap built-in handler ({@link DefaultHandlers#runsInline}) that no user handler
+   * replaces. Null when the answer must come from {@link #dispatch}.
+   */
+  List<AgentMessage> answerNow(AgentMessage request, Script.Decision decision) {
     ScriptedReply scripted = decision.scripted();
     if (scripted != null && !scripted.useHandler()) {
       List<AgentMessage> messages = new ArrayList<>(scripted.messages().size());
       scripted.messages().forEach(message -> messages.add(Messages.complete(message, request)));
-      return CompletableFuture.completedFuture(messages);
+      return messages;
+    }
+    if (decision.handler() != null || !DefaultHandlers.runsInline(request.getPayloadCase())) {
+      return null;
+    }
+    try {
+      AgentMessage reply = DefaultHandlers.handleNow(this, request);
+      return reply == null ? List.of() : List.of(Messages.complete(reply, request));
+    } catch (RuntimeException | Error e) {
+      log.warn("fake agent {}: handler for {} failed; no reply", label, request.getPayloadCase(), e);
+      return List.of();
+    }
+  }
+
+  /**
+   * Answers one request: scripted messages, or the handler run on the worker executor. Requests that
+   * {@link #answerNow} can answer never get here from a session.
+   */
+  CompletionStage<List<AgentMessage>> dispatch(AgentMessage request, Script.Decision decision) {
+    ScriptedReply scripted = decision.scripted();
+    if (scripted != null && !scripted.useHandler()) {
+      return CompletableFuture.completedFuture(answerNow(request, decision));
     }
     AsyncRequestHandler handler = decision.handler() != null
         ? decision.handler() : defaultHandler(request.getPayloadCase());

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quantix.agent.framing.FrameDecoder;
 import io.quantix.agent.framing.FrameEncoder;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentServer {
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  /** Within one read batch, flush anyway after this many replies (Netty's default). */
+  static final int FLUSH_AFTER_FLUSHES = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
   private final AgentCore core;
   private final ByteCounter byteCounter;
@@ -128,6 +131,11 @@ public final class AgentServer {
     }
     core.counters.connectionsAccepted.incrementAndGet();
     child.pipeline().addLast(byteCounter);
+    // Replies are written with writeAndFlush; this turns the flushes made while one read batch is
+    // handled into one at channelReadComplete, and those made outside a read (timers, worker
+    // completions, emitted events) into one at the end of the event loop's current task. It flushes
+    // before a close, so bytes written before a close still go out first.
+    child.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AFTER_FLUSHES, true));
     int hybridPort = core.settings.hybridVsockPort();
     if (hybridPort > 0) {
       child.pipeline().addLast(new HybridVsockHandshake(hybridPort, session));

@@ -1,13 +1,16 @@
 package io.quantix.agent.testkit.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 
-/** Counts the raw bytes a host sends, before any decoding. Not API. */
+/**
+ * Counts the raw bytes a host sends, before any decoding, and the flushes that reach the socket
+ * (it sits first in the pipeline, after the flush consolidation has merged them). Not API.
+ */
 @Sharable
-final class ByteCounter extends ChannelInboundHandlerAdapter {
+final class ByteCounter extends ChannelDuplexHandler {
   private final Counters counters;
 
   ByteCounter(Counters counters) {
@@ -20,5 +23,11 @@ final class ByteCounter extends ChannelInboundHandlerAdapter {
       counters.bytesReceived.addAndGet(((ByteBuf) msg).readableBytes());
     }
     ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    counters.flushes.incrementAndGet();
+    ctx.flush();
   }
 }

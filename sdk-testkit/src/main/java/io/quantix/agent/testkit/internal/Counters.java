@@ -11,6 +11,13 @@ public final class Counters {
   final AtomicLong framesSent = new AtomicLong();
   final AtomicLong bytesSent = new AtomicLong();
   final AtomicLong framesDropped = new AtomicLong();
+  /** Flushes that reached the socket (each one a write system call at most, when bytes were pending). */
+  final AtomicLong flushes = new AtomicLong();
+
+  /** Flushes that reached the socket since start, on every connection. */
+  public long flushes() {
+    return flushes.get();
+  }
 
   /** A snapshot, with the given number of open connections. */
   public FakeAgentCounters snapshot(int openConnections) {

@@ -1,12 +1,36 @@
 package io.quantix.agent.testkit.internal;
 
 import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.AgentMessage.PayloadCase;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The built-in handler of every request type, by payload. Runs on the worker executor. Not API. */
+/**
+ * The built-in handler of every request type, by payload. The {@linkplain #runsInline cheap ones}
+ * run on the connection's event loop; the others on the worker executor. Not API.
+ */
 final class DefaultHandlers {
+  /**
+   * Built-in handlers that only compute in memory (canned data, the guest state, timers): no file
+   * system, no process, no waiting. They answer on the connection's event loop, without a hop to a
+   * worker and back. Shutdown is not among them (it ends connections), nor anything that touches
+   * the sandbox, runs a command or downloads an update.
+   */
+  private static final Set<PayloadCase> INLINE = EnumSet.of(
+      PayloadCase.PING, PayloadCase.GET_CAPABILITIES, PayloadCase.SYNC_TIME, PayloadCase.RESET_PASSWORD,
+      PayloadCase.CONFIGURE_NETWORK, PayloadCase.QUIESCE, PayloadCase.THAW, PayloadCase.DISPLAY_RESIZE,
+      PayloadCase.CLIPBOARD_UPDATE, PayloadCase.CLIPBOARD_GET, PayloadCase.LIST_PROCESSES,
+      PayloadCase.KILL_PROCESS, PayloadCase.LIST_SERVICES, PayloadCase.SERVICE_CONTROL,
+      PayloadCase.GET_HARDWARE_INFO, PayloadCase.LIST_INSTALLED_SOFTWARE);
+
   private DefaultHandlers() {}
+
+  /** True if the built-in handler of {@code payload} may run on an event loop. */
+  static boolean runsInline(PayloadCase payload) {
+    return INLINE.contains(payload);
+  }
 
   static CompletionStage<AgentMessage> handle(AgentCore core, AgentMessage request) {
     switch (request.getPayloadCase()) {
@@ -17,7 +41,8 @@ final class DefaultHandlers {
     }
   }
 
-  private static AgentMessage handleNow(AgentCore core, AgentMessage request) {
+  /** The reply of a handler that completes at once (every one but EXECUTE); null for no reply. */
+  static AgentMessage handleNow(AgentCore core, AgentMessage request) {
     switch (request.getPayloadCase()) {
       case PING: return SystemHandlers.ping(core, request);
       case FILE_WRITE: return FileHandlers.write(core, request);

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The guest's single writer on one host connection, like the agent's write mutex: frames go out
  * whole and in order; a dribbled frame holds the writer until its last byte, and everything written
- * meanwhile waits behind it. Confined to the connection's event loop. Not API.
+ * meanwhile waits behind it. Every write asks for a flush; the pipeline's
+ * {@code FlushConsolidationHandler} merges the flushes of one read batch, or of one event-loop task
+ * outside a read, into one system call, and flushes before a close. Confined to the connection's
+ * event loop. Not API.
  */
 final class FrameWriter {
   private final Channel channel;

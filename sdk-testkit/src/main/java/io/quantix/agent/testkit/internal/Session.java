@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One served host connection: sends stale bytes and AgentReady first, then telemetry; hands each
- * request to its handler (off the event loop) and sends replies as they complete, through the
- * fault player. Reading pauses while too many requests are unanswered, while the host does not
- * drain its replies, or during a stall fault. Confined to the connection's event loop. Not API.
+ * One served host connection: sends stale bytes and AgentReady first, then telemetry; answers
+ * scripted replies and cheap built-in handlers at once on the event loop, hands every other request
+ * to its handler on the worker executor, and sends replies as they complete, through the fault
+ * player. Reading pauses while too many requests are unanswered, while the host does not drain its
+ * replies, or during a stall fault. Confined to the connection's event loop. Not API.
  */
 final class Session extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -38,6 +39,8 @@ final class Session extends ChannelInboundHandlerAdapter {
   private boolean started;
   private boolean stalled;
   private int inFlight;
+  /** True while {@link #done()} takes requests from the backlog (so that it does not recurse). */
+  private boolean draining;
   private int epoch;
   private ScheduledFuture<?> telemetry;
   private List<Pending> batch;
@@ -204,6 +207,11 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
     updateReadGate();
     int requestEpoch = epoch;
+    List<AgentMessage> now = core.answerNow(request, decision);
+    if (now != null) {
+      ready(new Pending(request, decision.sequence(), now, decision.fault(), requestEpoch));
+      return;
+    }
     CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
     replies.whenComplete((messages, error) -> execute(() ->
         ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
@@ -250,9 +258,18 @@ final class Session extends ChannelInboundHandlerAdapter {
    */
   void done() {
     inFlight--;
-    AgentMessage next;
-    while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
-      process(next);
+    if (draining) {
+      // A request taken from the backlog below was answered at once; the loop takes the next one.
+      return;
+    }
+    draining = true;
+    try {
+      AgentMessage next;
+      while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
+        process(next);
+      }
+    } finally {
+      draining = false;
     }
     updateReadGate();
   }
