@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,14 +156,19 @@ final class ExecHandler {
     return kept.toByteArray();
   }
 
-  /** Kills a process and everything it started. */
+  /**
+   * Kills a process and everything it started. The process goes first: a shell killed after its
+   * child could still start the next command of its script.
+   */
   static void kill(Process process) {
+    List<ProcessHandle> started = List.of();
     try {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      started = process.descendants().collect(Collectors.toList());
     } catch (RuntimeException e) {
       log.debug("could not list descendants of {}", process.pid(), e);
     }
     process.destroyForcibly();
+    started.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static void closeStreams(Process process) {
