@@ -76,7 +76,7 @@ final class SessionHandler extends ChannelDuplexHandler {
   void send(Call<?> call) {
     call.session = this;
     if (closed) {
-      link.onCallFailed(call, AgentException.of(Code.UNAVAILABLE, "session closed"), false);
+      link.calls().onCallFailed(call, AgentException.of(Code.UNAVAILABLE, "session closed"), false);
       return;
     }
     if (!unwritten.isEmpty() || !ctx.channel().isWritable()) {
@@ -97,7 +97,7 @@ final class SessionHandler extends ChannelDuplexHandler {
           decoder.format() == FrameFormat.LEGACY ? FrameFormat.LEGACY : FrameFormat.MAGIC);
     } catch (FrameTooLargeException e) {
       call.session = null;
-      link.onCallFailed(call, AgentException.of(Code.RESOURCE_EXHAUSTED, e.getMessage(), e), false);
+      link.calls().onCallFailed(call, AgentException.of(Code.RESOURCE_EXHAUSTED, e.getMessage(), e), false);
       return;
     }
     int bytes = frame.readableBytes();
@@ -122,7 +122,7 @@ final class SessionHandler extends ChannelDuplexHandler {
     }
     if (pending.remove(id) == call && !call.isDone()) {
       // A write that failed may have left part of a frame: the stream is unusable.
-      link.onCallFailed(call, AgentException.of(Code.UNAVAILABLE,
+      link.calls().onCallFailed(call, AgentException.of(Code.UNAVAILABLE,
           "write to the agent failed: " + f.cause(), f.cause()), false);
       ctx.close();
     }
@@ -194,7 +194,7 @@ final class SessionHandler extends ChannelDuplexHandler {
     for (Call<?> c : lost) {
       pending.remove(c.messageId);
       c.session = null;
-      link.onCallFailed(c, AgentException.of(Code.UNAVAILABLE,
+      link.calls().onCallFailed(c, AgentException.of(Code.UNAVAILABLE,
           "the guest agent reset its session; the request may have been lost"), true);
     }
   }
@@ -207,7 +207,7 @@ final class SessionHandler extends ChannelDuplexHandler {
     }
     call.session = null;
     if (m.getPayloadCase() != call.operation.response()) {
-      link.onCallFailed(call, AgentException.of(Code.PROTOCOL, call.operation.metricName()
+      link.calls().onCallFailed(call, AgentException.of(Code.PROTOCOL, call.operation.metricName()
           + " was answered with " + m.getPayloadCase()), true);
       return;
     }
@@ -215,7 +215,7 @@ final class SessionHandler extends ChannelDuplexHandler {
       ready = true;
       link.onPongBeforeReady(this);
     }
-    link.onReply(call, m);
+    link.calls().onReply(call, m);
   }
 
   @Override
@@ -291,14 +291,14 @@ final class SessionHandler extends ChannelDuplexHandler {
     for (Call<?> c : written) {
       c.session = null;
       if (c.successOnDisconnect) {
-        link.onReply(c, AgentMessage.getDefaultInstance());
+        link.calls().onReply(c, AgentMessage.getDefaultInstance());
       } else {
-        link.onCallFailed(c, cause, true);
+        link.calls().onCallFailed(c, cause, true);
       }
     }
     for (Call<?> c : notWritten) {
       c.session = null;
-      link.onCallFailed(c, cause, false);
+      link.calls().onCallFailed(c, cause, false);
     }
     link.completions().flush();
     ctx.fireChannelInactive();

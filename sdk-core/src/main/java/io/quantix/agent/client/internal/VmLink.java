@@ -32,7 +32,6 @@ import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.Transports;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One VM's link to its agent: at most one session at a time, the calls waiting for it, the status,
- * and the reconnect loop. All mutable state is confined to one event loop (the VM's "home" loop,
+ * One VM's link to its agent: at most one session at a time, the status, the reconnect loop and
+ * the events; its calls are routed by its {@link CallRouter}. All mutable state is confined to one event loop (the VM's "home" loop,
  * which also drives its channel), so nothing here takes a lock; other threads hand work over with
  * {@code loop.execute}.
  */
@@ -59,20 +58,16 @@ public final class VmLink {
   private final LinkConfig config;
   private final EventLoop loop;
   private final CompletionBatch completions;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CallRouter calls;
   private final Consumer<StatusChange> statusSink;
   private final BooleanSupplier disarmed;
   private final ConnectGate gate;
-
-  // Made on first use: a dashboard-only VM never needs them (10,000 idle sessions, little heap).
-  private volatile CircuitBreaker breaker;
 
   private volatile AgentStatus status;
   private final LinkEvents events;
 
   // Loop-confined.
   private List<Endpoint> endpoints;
-  private ArrayDeque<Call<?>> waiting;
   private SessionHandler attempt;
   private SessionHandler session;
   private boolean connecting;
@@ -111,6 +106,7 @@ public final class VmLink {
     this.gate = gate;
     this.loop = config.eventLoops().group().next();
     this.completions = new CompletionBatch(loop, config.callbackExecutor());
+    this.calls = new CallRouter(this, vmId, config, loop);
     this.events = new LinkEvents(vmId, config.metrics(), config.eventExecutor());
     this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
         "not connected yet", null, "", null, null);
@@ -159,26 +155,6 @@ public final class VmLink {
     return events.telemetry();
   }
 
-  /** The circuit breaker guarding this VM's calls (made at the first call). */
-  public CircuitBreaker circuitBreaker() {
-    CircuitBreaker b = breaker;
-    if (b == null) {
-      synchronized (this) {
-        b = breaker;
-        if (b == null) {
-          b = CircuitBreaker.of("agent-" + vmId, config.breakerConfig());
-          breaker = b;
-        }
-      }
-    }
-    return b;
-  }
-
-  /** Calls in flight. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
   /** The event loop that owns this link. */
   public EventLoop loop() {
     return loop;
@@ -210,7 +186,7 @@ public final class VmLink {
     reconnectTimer = null;
     cancel(readyTimer);
     readyTimer = null;
-    failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+    calls.failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
     setState(AgentState.CLOSED, "closed", null);
     List<Channel> open = new ArrayList<>(2);
     for (SessionHandler s : new SessionHandler[] {session, attempt}) {
@@ -250,84 +226,22 @@ public final class VmLink {
 
   /** Admits and dispatches a call; never blocks; the returned future always completes. */
   <T> CompletableFuture<T> submit(Call<T> call) {
-    CompletableFuture<T> future = call.future;
-    if (inFlight.incrementAndGet() > config.maxInFlight()) {
-      inFlight.decrementAndGet();
-      future.completeExceptionally(AgentException.of(Code.RESOURCE_EXHAUSTED, vmId + ": "
-          + config.maxInFlight() + " calls already in flight"));
-      return future;
-    }
-    if (!circuitBreaker().tryAcquirePermission()) {
-      inFlight.decrementAndGet();
-      AgentStatus s = status;
-      future.completeExceptionally(AgentException.of(Code.UNAVAILABLE, vmId
-          + ": circuit open after repeated failures; agent " + s.state() + ": " + s.detail()));
-      return future;
-    }
-    config.metrics().callStarted(vmId, call.operation.metricName());
-    config.metrics().inFlight(vmId, inFlight.get());
-    future.whenComplete((v, e) -> onFinished(call, e));
-    loop.execute(() -> dispatch(call));
-    return future;
+    return calls.submit(call);
   }
 
-  private void onFinished(Call<?> call, Throwable error) {
-    int now = inFlight.decrementAndGet();
-    long nanos = System.nanoTime() - call.startNanos;
-    Code code = error == null ? null : AgentException.from(error).code();
-    config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
-    config.metrics().inFlight(vmId, now);
-    // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
-    CircuitBreaker breaker = circuitBreaker();
-    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
-        || code == Code.DEADLINE_EXCEEDED) {
-      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-    } else if (code == Code.UNAVAILABLE) {
-      breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
-    } else {
-      breaker.releasePermission();
-    }
-    if (call.future.isCancelled()) {
-      loop.execute(() -> {
-        abandon(call);
-        call.cancelled();
-      });
-    }
+  /** The circuit breaker guarding this VM's calls (made at the first call). */
+  public CircuitBreaker circuitBreaker() {
+    return calls.circuitBreaker();
   }
 
-  private void dispatch(Call<?> call) {
-    if (call.isDone()) {
-      return;
-    }
-    if (closed) {
-      call.fail(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
-      return;
-    }
-    if (call.deadline.isExpired()) {
-      call.fail(deadlineExceeded(call, "before it was sent"));
-      return;
-    }
-    if (call.deadlineTimer == null) {
-      call.deadlineTimer = loop.schedule(() -> expire(call),
-          call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
-    }
-    if (session != null && session.isReady()) {
-      send(call);
-    } else if (mayWait()) {
-      if (waiting == null) {
-        waiting = new ArrayDeque<>(4);
-      }
-      if (waiting.size() >= config.maxWaiting()) {
-        AgentStatus s = status;
-        call.fail(AgentException.of(Code.UNAVAILABLE, vmId + ": " + waiting.size()
-            + " calls already wait for the agent; agent " + s.state() + ": " + s.detail()));
-        return;
-      }
-      call.stage = Call.Stage.WAITING;
-      waiting.addLast(call);
-    } else {
-      call.fail(unavailableNow());
-    }
+  /** Calls in flight. */
+  public int inFlight() {
+    return calls.inFlight();
+  }
+
+  /** The router of this VM's calls, for its sessions. */
+  CallRouter calls() {
+    return calls;
   }
 
   /**
@@ -335,14 +249,14 @@ public final class VmLink {
    * session ended (CONNECTING, DISCONNECTED), not while the last attempt proved the agent
    * unreachable (NO_CHANNEL, VM_NOT_RUNNING, AGENT_SILENT): those fail fast with their cause.
    */
-  private boolean mayWait() {
+  boolean mayWait() {
     AgentState state = status.state();
     return state == AgentState.CONNECTING || state == AgentState.DISCONNECTED
         || (session != null && session.isOpen() && state != AgentState.AGENT_SILENT);
   }
 
   /** UNAVAILABLE with the status's cause (its connect classification, when it has one). */
-  private AgentException unavailableNow() {
+  AgentException unavailableNow() {
     AgentStatus s = status;
     // The classified failure of the last attempt already names the endpoint and the cause.
     if (s.failure() != null && lastConnectFailure != null) {
@@ -353,80 +267,18 @@ public final class VmLink {
         : AgentException.of(Code.UNAVAILABLE, vmId + ": agent " + s.state() + ": " + s.detail());
   }
 
-  private void send(Call<?> call) {
-    String capability = call.capability;
-    AgentInfo info = events.agentInfo();
-    if (capability != null && info != null && !info.supports(capability)) {
-      call.fail(AgentException.of(Code.NOT_SUPPORTED, vmId + ": the agent (" + info.version()
-          + ") does not announce capability '" + capability + "'"));
-      return;
-    }
-    session.send(call);
+  /** The session calls go to now: open and ready, or null. */
+  SessionHandler readySession() {
+    return session != null && session.isReady() ? session : null;
   }
 
-  private void expire(Call<?> call) {
-    call.deadlineTimer = null;
-    if (call.isDone()) {
-      return;
-    }
-    String where = call.stage == Call.Stage.AWAITING ? "waiting for the agent's reply"
-        : call.stage == Call.Stage.WAITING ? "waiting for a session" : "before it was written";
-    abandon(call);
-    call.fail(deadlineExceeded(call, where));
+  boolean isClosed() {
+    return closed;
   }
 
-  /** Takes a call out of wherever it is queued, without completing it. */
-  private void abandon(Call<?> call) {
-    if (call.stage == Call.Stage.WAITING) {
-      if (waiting != null) {
-        waiting.remove(call);
-      }
-    } else if (call.session != null) {
-      call.session.remove(call);
-    }
-    if (call.backoffTimer != null) {
-      call.backoffTimer.cancel(false);
-      call.backoffTimer = null;
-    }
-  }
-
-  private AgentException deadlineExceeded(Call<?> call, String where) {
-    AgentStatus s = status;
-    String state = s.state() == AgentState.CONNECTED ? "" : "; agent " + s.state() + ": " + s.detail();
-    return AgentException.of(Code.DEADLINE_EXCEEDED, vmId + ": " + call.operation.metricName()
-        + " deadline exceeded " + where + state).withMayHaveRun(call.stage == Call.Stage.AWAITING);
-  }
-
-  void onReply(Call<?> call, AgentMessage reply) {
-    call.succeed(reply);
-  }
-
-  /** Fails a call, or retries it when it never left the client or the operation allows it. */
-  void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun) {
-    if (call.isDone()) {
-      return;
-    }
-    boolean retry = !call.internal && failure.code() == Code.UNAVAILABLE && !closed
-        && call.retryAllowed(mayHaveRun) && call.attempts + 1 < config.maxAttempts();
-    if (retry) {
-      long backoff = retryBackoffNanos(call.attempts);
-      if (call.deadline.remaining(TimeUnit.NANOSECONDS) > backoff) {
-        call.attempts++;
-        call.stage = Call.Stage.BACKOFF;
-        config.metrics().callRetried(vmId, call.operation.metricName());
-        call.backoffTimer = loop.schedule(() -> {
-          call.backoffTimer = null;
-          dispatch(call);
-        }, backoff, TimeUnit.NANOSECONDS);
-        return;
-      }
-    }
-    call.fail(failure.withMayHaveRun(mayHaveRun));
-  }
-
-  private static long retryBackoffNanos(int attempt) {
-    long base = TimeUnit.MILLISECONDS.toNanos(25L << Math.min(attempt, 6));
-    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  /** The cached status without the info and telemetry snapshot: for error messages. */
+  AgentStatus bareStatus() {
+    return status;
   }
 
   // ---------------------------------------------------------------- connecting
@@ -576,7 +428,7 @@ public final class VmLink {
     // The endpoint of a failure is the one looked for (NO_CHANNEL: the socket path).
     String where = failure.endpoint().orElse(endpointOrVm());
     setState(state, detail, kind, where);
-    failWaiting(failure);
+    calls.failWaiting(failure);
     scheduleReconnect();
   }
 
@@ -590,7 +442,7 @@ public final class VmLink {
             + " ms: " + ConnectFailure.AGENT_SILENT.description(), null);
     lastConnectFailure = silent;
     setState(AgentState.AGENT_SILENT, silent.getMessage(), ConnectFailure.AGENT_SILENT);
-    failWaiting(silent);
+    calls.failWaiting(silent);
     Channel ch = handler.channel();
     if (ch != null) {
       ch.close();
@@ -600,7 +452,7 @@ public final class VmLink {
   void onKeepAliveLost(SessionHandler handler, AgentException cause) {
     if (handler == session && !closed) {
       setState(AgentState.AGENT_SILENT, cause.getMessage(), ConnectFailure.AGENT_SILENT);
-      failWaiting(cause);
+      calls.failWaiting(cause);
     }
   }
 
@@ -610,22 +462,12 @@ public final class VmLink {
     readyTimer = null;
     attempts = 0;
     readySinceNanos = System.nanoTime();
-    CircuitBreaker b = breaker;
-    if (b != null) {
-      b.transitionToClosedState();
-    }
+    calls.closeBreaker();
     AgentInfo info = events.agentInfo();
     setState(AgentState.CONNECTED, "connected through " + endpointText
         + (info == null ? "" : ", agent " + info.version()), null);
     config.metrics().sessionReady(vmId);
-    if (waiting != null && !waiting.isEmpty()) {
-      List<Call<?>> ready = new ArrayList<>(waiting);
-      waiting.clear();
-      for (Call<?> c : ready) {
-        c.stage = Call.Stage.NEW;
-        dispatch(c);
-      }
-    }
+    calls.dispatchWaiting();
   }
 
   void onSessionClosed(SessionHandler handler, AgentException cause) {
@@ -649,7 +491,7 @@ public final class VmLink {
     }
     failuresInRow++;
     if (status.state() == AgentState.AGENT_SILENT) {
-      failWaiting(unavailableNow());
+      calls.failWaiting(unavailableNow());
     } else {
       // Calls keep waiting (within their deadlines) for the reconnect.
       setState(AgentState.DISCONNECTED, cause.getMessage(), cause.connectFailure());
@@ -745,7 +587,7 @@ public final class VmLink {
       probe.deadlineTimer = loop.schedule(() -> {
         probe.deadlineTimer = null;
         if (!probe.isDone()) {
-          abandon(probe);
+          calls.abandon(probe);
           probe.fail(AgentException.of(Code.DEADLINE_EXCEEDED, "probe"));
         }
       }, probeTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -754,17 +596,6 @@ public final class VmLink {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private void failWaiting(AgentException cause) {
-    if (waiting == null || waiting.isEmpty()) {
-      return;
-    }
-    List<Call<?>> failed = new ArrayList<>(waiting);
-    waiting.clear();
-    for (Call<?> c : failed) {
-      c.fail(cause);
-    }
-  }
 
   private void setState(AgentState state, String detail, ConnectFailure failure) {
     setState(state, detail, failure, endpointText);

@@ -1,0 +1,256 @@
+package io.quantix.agent.client.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.channel.EventLoop;
+import io.quantix.agent.AgentException;
+import io.quantix.agent.AgentException.Code;
+import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.registry.AgentStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The calls side of a {@link VmLink}: admission (in-flight cap, circuit breaker), dispatch to the
+ * ready session or the queue of calls waiting for one, deadlines, cancellation and retries. The
+ * link owns the connection and tells the router when a session is ready or gone. Confined to the
+ * link's event loop, except {@link #submit}, which any thread may call.
+ */
+final class CallRouter {
+  private final VmLink link;
+  private final String vmId;
+  private final LinkConfig config;
+  private final EventLoop loop;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  // Made on first use: a dashboard-only VM never needs it (10,000 idle sessions, little heap).
+  private volatile CircuitBreaker breaker;
+  // Loop-confined.
+  private ArrayDeque<Call<?>> waiting;
+
+  CallRouter(VmLink link, String vmId, LinkConfig config, EventLoop loop) {
+    this.link = link;
+    this.vmId = vmId;
+    this.config = config;
+    this.loop = loop;
+  }
+
+  /** The circuit breaker guarding this VM's calls (made at the first call). */
+  CircuitBreaker circuitBreaker() {
+    CircuitBreaker b = breaker;
+    if (b == null) {
+      synchronized (this) {
+        b = breaker;
+        if (b == null) {
+          b = CircuitBreaker.of("agent-" + vmId, config.breakerConfig());
+          breaker = b;
+        }
+      }
+    }
+    return b;
+  }
+
+
+  /** A ready session lets the breaker start afresh. */
+  void closeBreaker() {
+    CircuitBreaker b = breaker;
+    if (b != null) {
+      b.transitionToClosedState();
+    }
+  }
+
+  /** Calls in flight. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+
+  /** Admits and dispatches a call; never blocks; the returned future always completes. */
+  <T> CompletableFuture<T> submit(Call<T> call) {
+    CompletableFuture<T> future = call.future;
+    if (inFlight.incrementAndGet() > config.maxInFlight()) {
+      inFlight.decrementAndGet();
+      future.completeExceptionally(AgentException.of(Code.RESOURCE_EXHAUSTED, vmId + ": "
+          + config.maxInFlight() + " calls already in flight"));
+      return future;
+    }
+    if (!circuitBreaker().tryAcquirePermission()) {
+      inFlight.decrementAndGet();
+      AgentStatus s = link.bareStatus();
+      future.completeExceptionally(AgentException.of(Code.UNAVAILABLE, vmId
+          + ": circuit open after repeated failures; agent " + s.state() + ": " + s.detail()));
+      return future;
+    }
+    config.metrics().callStarted(vmId, call.operation.metricName());
+    config.metrics().inFlight(vmId, inFlight.get());
+    future.whenComplete((v, e) -> onFinished(call, e));
+    loop.execute(() -> dispatch(call));
+    return future;
+  }
+
+  private void onFinished(Call<?> call, Throwable error) {
+    int now = inFlight.decrementAndGet();
+    long nanos = System.nanoTime() - call.startNanos;
+    Code code = error == null ? null : AgentException.from(error).code();
+    config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
+    config.metrics().inFlight(vmId, now);
+    // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
+    CircuitBreaker breaker = circuitBreaker();
+    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
+        || code == Code.DEADLINE_EXCEEDED) {
+      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    } else if (code == Code.UNAVAILABLE) {
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+    } else {
+      breaker.releasePermission();
+    }
+    if (call.future.isCancelled()) {
+      loop.execute(() -> {
+        abandon(call);
+        call.cancelled();
+      });
+    }
+  }
+
+  private void dispatch(Call<?> call) {
+    if (call.isDone()) {
+      return;
+    }
+    if (link.isClosed()) {
+      call.fail(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+      return;
+    }
+    if (call.deadline.isExpired()) {
+      call.fail(deadlineExceeded(call, "before it was sent"));
+      return;
+    }
+    if (call.deadlineTimer == null) {
+      call.deadlineTimer = loop.schedule(() -> expire(call),
+          call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+    }
+    SessionHandler session = link.readySession();
+    if (session != null) {
+      send(call, session);
+    } else if (link.mayWait()) {
+      if (waiting == null) {
+        waiting = new ArrayDeque<>(4);
+      }
+      if (waiting.size() >= config.maxWaiting()) {
+        AgentStatus s = link.bareStatus();
+        call.fail(AgentException.of(Code.UNAVAILABLE, vmId + ": " + waiting.size()
+            + " calls already wait for the agent; agent " + s.state() + ": " + s.detail()));
+        return;
+      }
+      call.stage = Call.Stage.WAITING;
+      waiting.addLast(call);
+    } else {
+      call.fail(link.unavailableNow());
+    }
+  }
+
+  private void send(Call<?> call, SessionHandler session) {
+    String capability = call.capability;
+    AgentInfo info = link.agentInfo();
+    if (capability != null && info != null && !info.supports(capability)) {
+      call.fail(AgentException.of(Code.NOT_SUPPORTED, vmId + ": the agent (" + info.version()
+          + ") does not announce capability '" + capability + "'"));
+      return;
+    }
+    session.send(call);
+  }
+
+  private void expire(Call<?> call) {
+    call.deadlineTimer = null;
+    if (call.isDone()) {
+      return;
+    }
+    String where = call.stage == Call.Stage.AWAITING ? "waiting for the agent's reply"
+        : call.stage == Call.Stage.WAITING ? "waiting for a session" : "before it was written";
+    abandon(call);
+    call.fail(deadlineExceeded(call, where));
+  }
+
+  /** Takes a call out of wherever it is queued, without completing it. */
+  void abandon(Call<?> call) {
+    if (call.stage == Call.Stage.WAITING) {
+      if (waiting != null) {
+        waiting.remove(call);
+      }
+    } else if (call.session != null) {
+      call.session.remove(call);
+    }
+    if (call.backoffTimer != null) {
+      call.backoffTimer.cancel(false);
+      call.backoffTimer = null;
+    }
+  }
+
+  private AgentException deadlineExceeded(Call<?> call, String where) {
+    AgentStatus s = link.bareStatus();
+    String state = s.state() == AgentState.CONNECTED ? "" : "; agent " + s.state() + ": " + s.detail();
+    return AgentException.of(Code.DEADLINE_EXCEEDED, vmId + ": " + call.operation.metricName()
+        + " deadline exceeded " + where + state).withMayHaveRun(call.stage == Call.Stage.AWAITING);
+  }
+
+  void onReply(Call<?> call, AgentMessage reply) {
+    call.succeed(reply);
+  }
+
+  /** Fails a call, or retries it when it never left the client or the operation allows it. */
+  void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun) {
+    if (call.isDone()) {
+      return;
+    }
+    boolean retry = !call.internal && failure.code() == Code.UNAVAILABLE && !link.isClosed()
+        && call.retryAllowed(mayHaveRun) && call.attempts + 1 < config.maxAttempts();
+    if (retry) {
+      long backoff = retryBackoffNanos(call.attempts);
+      if (call.deadline.remaining(TimeUnit.NANOSECONDS) > backoff) {
+        call.attempts++;
+        call.stage = Call.Stage.BACKOFF;
+        config.metrics().callRetried(vmId, call.operation.metricName());
+        call.backoffTimer = loop.schedule(() -> {
+          call.backoffTimer = null;
+          dispatch(call);
+        }, backoff, TimeUnit.NANOSECONDS);
+        return;
+      }
+    }
+    call.fail(failure.withMayHaveRun(mayHaveRun));
+  }
+
+  private static long retryBackoffNanos(int attempt) {
+    long base = TimeUnit.MILLISECONDS.toNanos(25L << Math.min(attempt, 6));
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+
+  /** Sends the calls that waited for a session, in order, once one is ready. */
+  void dispatchWaiting() {
+    if (waiting != null && !waiting.isEmpty()) {
+      List<Call<?>> ready = new ArrayList<>(waiting);
+      waiting.clear();
+      for (Call<?> c : ready) {
+        c.stage = Call.Stage.NEW;
+        dispatch(c);
+      }
+    }
+  }
+
+  /** Fails every call waiting for a session. */
+  void failWaiting(AgentException cause) {
+    if (waiting == null || waiting.isEmpty()) {
+      return;
+    }
+    List<Call<?>> failed = new ArrayList<>(waiting);
+    waiting.clear();
+    for (Call<?> c : failed) {
+      c.fail(cause);
+    }
+  }
+}
