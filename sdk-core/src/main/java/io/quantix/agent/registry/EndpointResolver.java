@@ -82,8 +82,11 @@ public interface EndpointResolver {
    * {@code domain-<id>-<name>} (or {@code <id>-<name>}, libvirt's newer short form) holding
    * {@code org.quantix.agent.0} (or the legacy {@code org.limiquantix.agent.0}). The name after
    * the numeric domain id must equal the VM id exactly: {@code vm1} never matches
-   * {@code domain-3-vm10}. Sockets that exist are returned, newest domain id first (a stale
-   * directory of an earlier run comes after); empty when none exists.
+   * {@code domain-3-vm10}. libvirt cuts names longer than 20 characters to their first 20 in
+   * these directories; a long VM id is matched by that prefix, and when the prefix matches several
+   * domains none is chosen (it could be another VM's agent). Sockets that exist are returned,
+   * newest domain id first (a stale directory of an earlier run comes after); empty when none
+   * exists.
    */
   static EndpointResolver libvirt(List<Path> roots) {
     List<Path> dirs = new ArrayList<>();

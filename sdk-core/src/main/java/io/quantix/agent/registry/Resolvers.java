@@ -14,9 +14,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The file-system work behind {@link EndpointResolver}'s factories. */
 final class Resolvers {
+  private static final Logger log = LoggerFactory.getLogger(Resolvers.class);
   /** {@code domain-<id>-<name>} (libvirt before 3.x) or {@code <id>-<name>} (its short name). */
   private static final Pattern LIBVIRT_DIR = Pattern.compile("(?:domain-)?([0-9]{1,18})-(.+)");
 
@@ -25,7 +28,22 @@ final class Resolvers {
   /** A libvirt channel socket found for a VM. */
   private record Found(long domainId, int root, int port, Path socket) {}
 
+  /**
+   * Characters of a domain name libvirt keeps in its short name (VIR_DOMAIN_SHORT_NAME_MAX): a
+   * longer name appears in the channel directory cut to this many characters.
+   */
+  static final int LIBVIRT_SHORT_NAME_MAX = 20;
+
+  /** The name as libvirt writes it into directory names: cut to 20 characters (code points). */
+  static String libvirtShortName(String vmId) {
+    if (vmId.codePointCount(0, vmId.length()) <= LIBVIRT_SHORT_NAME_MAX) {
+      return vmId;
+    }
+    return vmId.substring(0, vmId.offsetByCodePoints(0, LIBVIRT_SHORT_NAME_MAX));
+  }
+
   static List<Endpoint> libvirtChannels(List<Path> roots, String vmId) {
+    String shortName = libvirtShortName(vmId);
     List<Found> found = new ArrayList<>();
     for (int r = 0; r < roots.size(); r++) {
       Path root = roots.get(r);
@@ -35,7 +53,7 @@ final class Resolvers {
       try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
         for (Path dir : dirs) {
           Matcher m = LIBVIRT_DIR.matcher(dir.getFileName().toString());
-          if (!m.matches() || !m.group(2).equals(vmId)) {
+          if (!m.matches() || !m.group(2).equals(shortName)) {
             continue;
           }
           long domainId = Long.parseLong(m.group(1));
@@ -49,6 +67,13 @@ final class Resolvers {
       } catch (IOException | UncheckedIOException e) {
         // An unreadable root is a root without channels (libvirt's are root-only on some hosts).
       }
+    }
+    if (!shortName.equals(vmId) && found.stream().mapToLong(Found::domainId).distinct().count() > 1) {
+      // Two running domains whose names share the first 20 characters: connecting to the newest
+      // could reach another VM's agent. Better no endpoint than the wrong guest.
+      log.warn("libvirt channel directories of several domains match the 20-character short name"
+          + " '{}' of VM '{}'; not choosing one (name the endpoint explicitly)", shortName, vmId);
+      return List.of();
     }
     found.sort(Comparator.comparingLong(Found::domainId).reversed()
         .thenComparingInt(Found::root).thenComparingInt(Found::port));

@@ -50,6 +50,33 @@ class EndpointResolverTest {
   }
 
   @Test
+  void libvirtFindsALongNameByTheTwentyCharacterPrefixLibvirtKeeps() throws IOException {
+    Path root = tmp.resolve("channel");
+    String uuidName = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    Path cut = socketFile(root.resolve("domain-5-0f8fad5b-d9cb-469f-a/org.quantix.agent.0"));
+    String unicodeName = "Überwachung-Datenbank-primär";
+    Path unicodeCut = socketFile(root.resolve("6-Überwachung-Datenban/org.quantix.agent.0"));
+    EndpointResolver libvirt = EndpointResolver.libvirt(List.of(root));
+
+    assertThat(libvirt.resolve(uuidName)).isEqualTo(unix(cut));
+    assertThat(libvirt.resolve(unicodeName)).isEqualTo(unix(unicodeCut));
+    assertThat(libvirt.resolve("0f8fad5b-d9cb-469f-a")).as("a 20-character name is its own short name")
+        .isEqualTo(unix(cut));
+    assertThat(libvirt.resolve("0f8fad5b-d9cb-469f")).isEmpty();
+  }
+
+  @Test
+  void libvirtChoosesNoneWhenTheCutNameMatchesSeveralDomains() throws IOException {
+    Path root = tmp.resolve("channel");
+    socketFile(root.resolve("domain-5-customer-database-re/org.quantix.agent.0"));
+    socketFile(root.resolve("domain-6-customer-database-re/org.quantix.agent.0"));
+    EndpointResolver libvirt = EndpointResolver.libvirt(List.of(root));
+
+    assertThat(libvirt.resolve("customer-database-replica-1")).isEmpty();
+    assertThat(libvirt.resolve("customer-database-replica-2")).isEmpty();
+  }
+
+  @Test
   void libvirtAcceptsTheShortFormNamesWithDashesAndTheLegacyPortName() throws IOException {
     Path root = tmp.resolve("channel");
     Path shortForm = socketFile(root.resolve("12-web-01/org.quantix.agent.0"));
