@@ -27,13 +27,15 @@ public final class FakeAgentMain {
       "  --multi-client       serve every connection (default: one at a time, like QEMU)",
       "  --seed N             seed of every random choice",
       "  --threads N          event-loop threads of a fleet (default 2)",
+      "  --record-limit N     requests each agent keeps for inspection (default 10000; 0: none,",
+      "                       which keeps a large fleet's memory flat)",
       "  --help               this text");
 
   private FakeAgentMain() {}
 
   /** Parsed command line. */
   record Options(Path socket, int vms, Path dir, Duration telemetry, Path sandbox, int hybridVsockPort,
-      boolean multiClient, Long seed, int threads) {}
+      boolean multiClient, Long seed, int threads, int recordLimit) {}
 
   /** Starts the agents and blocks until the JVM is told to stop. */
   public static void main(String[] args) throws InterruptedException {
@@ -90,7 +92,8 @@ public final class FakeAgentMain {
   }
 
   private static void configure(FakeGuestAgentBuilder builder, Options options) {
-    builder.telemetryInterval(options.telemetry()).singleClient(!options.multiClient());
+    builder.telemetryInterval(options.telemetry()).singleClient(!options.multiClient())
+        .recordLimit(options.recordLimit());
     if (options.sandbox() != null) {
       builder.sandbox(options.sandbox());
     }
@@ -112,6 +115,7 @@ public final class FakeAgentMain {
     int vms = 0;
     int hybrid = 0;
     int threads = FakeGuestAgentFleet.DEFAULT_EVENT_LOOP_THREADS;
+    int recordLimit = FakeGuestAgentBuilder.DEFAULT_RECORD_LIMIT;
     boolean multi = false;
     Long seed = null;
     Duration telemetry = FakeGuestAgentBuilder.DEFAULT_TELEMETRY_INTERVAL;
@@ -139,6 +143,9 @@ public final class FakeAgentMain {
         case "--threads":
           threads = positive(value(args, ++i, arg), arg);
           break;
+        case "--record-limit":
+          recordLimit = positive(value(args, ++i, arg), arg, 0);
+          break;
         case "--hybrid-vsock":
           hybrid = positive(value(args, ++i, arg), arg);
           break;
@@ -162,7 +169,7 @@ public final class FakeAgentMain {
     if (vms > 0 && dir == null) {
       throw new IllegalArgumentException("--vms needs --dir DIR");
     }
-    return new Options(socket, vms, dir, telemetry, sandbox, hybrid, multi, seed, threads);
+    return new Options(socket, vms, dir, telemetry, sandbox, hybrid, multi, seed, threads, recordLimit);
   }
 
   private static String value(String[] args, int index, String option) {
@@ -173,15 +180,20 @@ public final class FakeAgentMain {
   }
 
   private static int positive(String text, String option) {
+    return positive(text, option, 1);
+  }
+
+  private static int positive(String text, String option, int min) {
     try {
       int n = Integer.parseInt(text);
-      if (n > 0) {
+      if (n >= min) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(option + " needs a positive whole number, not '" + text + "'");
+    throw new IllegalArgumentException(option + " needs a " + (min > 0 ? "positive" : "non-negative")
+        + " whole number, not '" + text + "'");
   }
 
   /** {@code 5s}, {@code 500ms}, {@code 2m}, {@code 0} or {@code off}. */

@@ -33,6 +33,10 @@ class FakeAgentMainTest {
     FakeAgentMain.Options fleet = FakeAgentMain.parse("--vms", "10", "--dir", "/tmp/vms", "--telemetry", "off");
     assertThat(fleet.vms()).isEqualTo(10);
     assertThat(fleet.telemetry()).isZero();
+    assertThat(fleet.recordLimit()).isEqualTo(FakeGuestAgentBuilder.DEFAULT_RECORD_LIMIT);
+    assertThat(FakeAgentMain.parse("--vms", "2", "--dir", "/d", "--record-limit", "0").recordLimit()).isZero();
+    assertThatThrownBy(() -> FakeAgentMain.parse("--socket", "/a", "--record-limit", "-1"))
+        .hasMessageContaining("non-negative");
     assertThat(FakeAgentMain.parse("--help")).isNull();
     assertThat(FakeAgentMain.duration("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(FakeAgentMain.duration("5s")).isEqualTo(Duration.ofSeconds(5));
@@ -42,6 +46,22 @@ class FakeAgentMainTest {
     assertThatThrownBy(() -> FakeAgentMain.parse("--socket", "/a", "--bogus")).hasMessageContaining("unknown option");
     assertThatThrownBy(() -> FakeAgentMain.parse("--vms", "-1", "--dir", "/d")).hasMessageContaining("positive");
     assertThatThrownBy(() -> FakeAgentMain.duration("soon")).hasMessageContaining("cannot read duration");
+  }
+
+  @Test
+  void aRecordLimitOfZeroAnswersButKeepsNothing(@TempDir Path dir) throws Exception {
+    FakeAgentMain.Options options = FakeAgentMain.parse("--socket", dir.resolve("vm.agent.sock").toString(),
+        "--telemetry", "off", "--record-limit", "0");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    try (FakeGuestAgent agent = (FakeGuestAgent) FakeAgentMain.start(options,
+        new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        HostConnection host = HostConnection.open(agent)) {
+      host.next(m -> m.getPayloadCase() == io.quantix.agent.proto.AgentMessage.PayloadCase.AGENT_READY);
+      host.send(HostConnection.ping(1));
+      assertThat(host.next().getPayloadCase()).isEqualTo(io.quantix.agent.proto.AgentMessage.PayloadCase.PONG);
+      assertThat(agent.requestCount()).isEqualTo(1);
+      assertThat(agent.takeRequest(Duration.ZERO)).isNull();
+    }
   }
 
   static Process launch(String... args) throws Exception {
