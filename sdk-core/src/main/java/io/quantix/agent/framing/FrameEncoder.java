@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Encodes {@link AgentMessage}s into frames. A message over 16 MiB fails its write promise with
- * {@link FrameTooLargeException} before a byte is written. Each frame is one buffer written in one
+ * {@link FrameTooLargeException}, an empty one with {@link IllegalArgumentException}, before a byte
+ * is written. Each frame is one buffer written in one
  * call, so frames never interleave. Stateless and shareable across channels.
  *
  * <pre>{@code
@@ -44,7 +45,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     ByteBuf frame;
     try {
       frame = encode((AgentMessage) msg, ctx.alloc(), format);
-    } catch (FrameTooLargeException e) {
+    } catch (FrameTooLargeException | IllegalArgumentException e) {
       promise.setFailure(e);
       return;
     }

@@ -24,7 +24,9 @@ public final class Framing {
   private Framing() {}
 
   /**
-   * Fails with {@link FrameTooLargeException} when {@code message} would not fit in one frame.
+   * Fails with {@link FrameTooLargeException} when {@code message} would not fit in one frame, and
+   * with {@link IllegalArgumentException} when it is empty: a zero-length frame is outside the
+   * agent's 1..16 MiB and would make it resynchronise.
    *
    * @return the payload length the message encodes to
    */
@@ -32,6 +34,10 @@ public final class Framing {
     int size = message.getSerializedSize();
     if (size > MAX_PAYLOAD_LENGTH) {
       throw new FrameTooLargeException(size);
+    }
+    if (size == 0) {
+      throw new IllegalArgumentException("an empty AgentMessage would be a zero-length frame,"
+          + " which the agent rejects; give it a payload or a message_id");
     }
     return size;
   }

@@ -68,6 +68,21 @@ class FrameEncoderTest {
   }
 
   @Test
+  void anEmptyMessageIsRefusedBecauseAZeroLengthFrameIsInvalid() {
+    AgentMessage empty = AgentMessage.getDefaultInstance();
+    assertThatThrownBy(() -> FrameEncoder.encode(empty, new UnpooledByteBufAllocator(false), FrameFormat.MAGIC))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero-length frame");
+    EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(FrameFormat.MAGIC));
+    ChannelFuture write = channel.writeAndFlush(empty);
+    assertThat(write.cause()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(channel.outboundMessages()).isEmpty();
+    assertThat(channel.finish()).isFalse();
+    // A message_id alone is a valid, non-empty frame.
+    Wire.drain(FrameEncoder.encode(AgentMessage.newBuilder().setMessageId("x").build(),
+        new UnpooledByteBufAllocator(false), FrameFormat.MAGIC));
+  }
+
+  @Test
   void aMessageOfExactly16MiBIsFramedAndDecoded() {
     AgentMessage largest = messageOfSize(Framing.MAX_PAYLOAD_LENGTH);
     assertThat(Framing.checkEncodable(largest)).isEqualTo(Framing.MAX_PAYLOAD_LENGTH);
