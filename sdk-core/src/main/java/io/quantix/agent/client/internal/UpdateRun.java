@@ -14,7 +14,6 @@ import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.AgentUpdateRequest;
 import io.quantix.agent.proto.AgentUpdateResponse;
 import io.quantix.agent.proto.UpdateState;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
@@ -26,25 +25,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * checksum and size; the agent appends later chunks in arrival order, so no chunk may overtake
  * another), the verdict on the last chunk, then the optional restart and the wait for AgentReady.
  */
-final class UpdateRun {
+final class UpdateRun extends SequentialChunks<AgentUpdateResponse, UpdateResult> {
   private final AgentClientImpl client;
-  private final ChunkSource source;
   private final String target;
   private final String sha256;
   private final long size;
   private final UpdateOptions options;
   private final Deadline overall;
   private final String previousVersion;
-  private final CompletableFuture<UpdateResult> result = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
-  private volatile CompletableFuture<?> current;
-  private long sent;
-  private int chunk;
 
   UpdateRun(AgentClientImpl client, ChunkSource source, String target, byte[] digest, long size,
       UpdateOptions options) {
+    super(source, options.chunkSize());
     this.client = client;
-    this.source = source;
     this.target = target;
     this.sha256 = HexFormat.of().formatHex(digest);
     this.size = size;
@@ -52,104 +46,61 @@ final class UpdateRun {
     this.overall = client.options().hasExplicitDeadline() ? client.deadline() : null;
     AgentInfo info = client.link().agentInfo();
     this.previousVersion = info == null ? null : info.version();
-    result.whenComplete((r, e) -> {
-      CompletableFuture<?> inFlight = current;
-      if (result.isCancelled() && inFlight != null) {
-        inFlight.cancel(false);
-      }
-      try {
-        source.close();
-      } catch (IOException ignored) {
-        // A read-only source loses nothing on close.
-      }
-    });
   }
 
   CompletableFuture<UpdateResult> result() {
     return result;
   }
 
-  /** Starts sending; on the callback executor. */
-  void start() {
-    try {
-      byte[] head = read();
-      sendChunk(head, read());
-    } catch (IOException e) {
-      fail(AgentException.of(Code.INVALID_ARGUMENT, "reading the agent binary failed: " + e, e));
-    }
-  }
-
-  private byte[] read() throws IOException {
-    byte[] buf = new byte[options.chunkSize()];
-    int n = source.read(buf);
-    return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
-  }
-
   private void fail(AgentException e) {
     result.completeExceptionally(e);
   }
 
-  private void sendChunk(byte[] data, byte[] next) {
-    if (result.isDone()) {
-      return;
-    }
-    boolean last = next.length == 0;
+  @Override
+  protected String what() {
+    return "agent update to " + target;
+  }
+
+  @Override
+  protected CompletableFuture<AgentUpdateResponse> send(int number, long offset, byte[] data,
+      boolean last) {
     AgentUpdateRequest.Builder req = AgentUpdateRequest.newBuilder()
         .setTargetVersion(target)
         .setBinaryData(UnsafeByteOperations.unsafeWrap(data))
-        .setChunkNumber(chunk)
+        .setChunkNumber(number)
         .setIsLastChunk(last);
-    if (chunk == 0) {
+    if (number == 0) {
       req.setChecksumSha256(sha256).setTotalSize(size);
     }
-    int number = chunk;
     Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
-    CompletableFuture<AgentUpdateResponse> reply = client.call(Operation.AGENT_UPDATE,
+    return client.call(Operation.AGENT_UPDATE,
         AgentMessage.newBuilder().setAgentUpdate(req).build(), deadline, null, false,
         m -> m.getAgentUpdateResponse());
-    current = reply;
-    reply.whenComplete((r, e) -> {
-      try {
-        onReply(r, e, data, next, last, number);
-      } catch (RuntimeException failure) {
-        // A progress callback (or anything else) that throws must not leave the update hanging.
-        fail(AgentException.of(Code.INVALID_ARGUMENT, "agent update to " + target
-            + " stopped: " + failure, failure));
-      }
-    });
   }
 
-  private void onReply(AgentUpdateResponse r, Throwable e, byte[] data, byte[] next,
-      boolean last, int number) {
-    if (e != null) {
-      fail(AgentException.from(e));
-      return;
-    }
+  @Override
+  protected AgentException check(AgentUpdateResponse r, int number, int length) {
     if (!r.getSuccess() || r.getState() == UpdateState.UPDATE_STATE_FAILED) {
-      fail(AgentException.remote("agent update to " + target + " (chunk " + number + ")",
-          r.getError()));
-      return;
+      return AgentException.remote(what() + " (chunk " + number + ")", r.getError());
     }
-    sent += data.length;
-    chunk++;
-    options.progress().onProgress(sent, size);
-    if (!last) {
-      try {
-        sendChunk(next, read());
-      } catch (IOException io) {
-        fail(AgentException.of(Code.INVALID_ARGUMENT, "reading the agent binary failed: " + io,
-            io));
-      }
-      return;
-    }
+    return null;
+  }
+
+  @Override
+  protected void progress(long sentBytes) {
+    options.progress().onProgress(sentBytes, size);
+  }
+
+  @Override
+  protected void lastAcknowledged(AgentUpdateResponse r) {
     if (r.getState() != UpdateState.UPDATE_STATE_COMPLETE) {
-      fail(AgentException.of(Code.PROTOCOL, "agent update to " + target + ": the last chunk "
+      fail(AgentException.of(Code.PROTOCOL, what() + ": the last chunk "
           + "was answered with state " + r.getState() + " instead of a verdict"));
       return;
     }
-    if (sent != size) {
-      fail(AgentException.of(Code.INVALID_ARGUMENT, "agent update to " + target + ": the "
-          + "binary changed while it was sent (" + sent + " bytes sent, " + size + " hashed)"));
+    if (sent() != size) {
+      fail(AgentException.of(Code.INVALID_ARGUMENT, what() + ": the "
+          + "binary changed while it was sent (" + sent() + " bytes sent, " + size + " hashed)"));
       return;
     }
     if (options.restart()) {
@@ -160,7 +111,7 @@ final class UpdateRun {
   }
 
   private void finish(AgentUpdateResponse verdict, String runningVersion) {
-    result.complete(new UpdateResult(target, sha256, sent, chunk, verdict.getCurrentVersion(),
+    result.complete(new UpdateResult(target, sha256, sent(), chunks(), verdict.getCurrentVersion(),
         verdict.getRestartRequired(), runningVersion,
         Duration.ofNanos(System.nanoTime() - startNanos)));
   }

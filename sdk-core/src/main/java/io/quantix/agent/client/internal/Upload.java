@@ -16,20 +16,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes a file into the guest in strictly sequential, acknowledged chunks, as the agent requires:
- * chunk 0 at offset 0 truncates, so no chunk may overtake it. One chunk is read ahead so the last
- * chunk is known (it carries the mode); an empty source still sends one empty chunk.
+ * chunk 0 at offset 0 truncates, so no chunk may overtake it. The last chunk carries the mode; an
+ * empty source still sends one empty chunk.
  */
-final class Upload {
+final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
   private final AgentClientImpl client;
-  private final ChunkSource source;
   private final String remotePath;
   private final UploadOptions options;
   private final Deadline overall;
-  private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+  private final long size;
   private final long startNanos = System.nanoTime();
-  private long offset;
-  private int chunk;
-  private CompletableFuture<?> current;
 
   /** Opens a source; failures to open become INVALID_ARGUMENT or UNAVAILABLE. */
   interface Opener<S> {
@@ -38,10 +34,11 @@ final class Upload {
 
   private Upload(AgentClientImpl client, ChunkSource source, String remotePath,
       UploadOptions options) {
+    super(source, options.chunkSize());
     this.client = client;
-    this.source = source;
     this.remotePath = remotePath;
     this.options = options;
+    this.size = source.size();
     this.overall = client.options().hasExplicitDeadline() ? client.deadline() : null;
   }
 
@@ -60,111 +57,59 @@ final class Upload {
           "cannot read upload source: " + e));
     }
     Upload upload = new Upload(client, source, remotePath, options);
-    upload.result.whenComplete((r, e) -> upload.finish());
-    client.link().config().callbackExecutor().execute(upload::first);
+    client.link().config().callbackExecutor().execute(upload::start);
     return upload.result;
   }
 
-  private void first() {
-    try {
-      byte[] head = read();
-      sendChunk(head, read());
-    } catch (IOException e) {
-      result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
-          "reading the upload source failed: " + e, e));
-    }
+  @Override
+  protected String what() {
+    return "upload to " + remotePath;
   }
 
-  private byte[] read() throws IOException {
-    byte[] buf = new byte[options.chunkSize()];
-    int n = source.read(buf);
-    if (n == buf.length) {
-      return buf;
-    }
-    byte[] exact = new byte[n];
-    System.arraycopy(buf, 0, exact, 0, n);
-    return exact;
-  }
-
-  private void sendChunk(byte[] data, byte[] next) {
-    if (result.isDone()) {
-      return;
-    }
-    boolean last = next.length == 0;
+  @Override
+  protected CompletableFuture<FileWriteResponse> send(int number, long offset, byte[] data,
+      boolean last) {
     FileWriteRequest.Builder req = FileWriteRequest.newBuilder()
         .setPath(remotePath)
         .setData(UnsafeByteOperations.unsafeWrap(data))
         .setOffset(offset)
-        .setChunkNumber(chunk)
+        .setChunkNumber(number)
         .setEof(last);
-    if (chunk == 0) {
+    if (number == 0) {
       req.setCreateParents(options.createParents());
     }
     if (last) {
       if (options.mode() > 0) {
         req.setMode(options.mode());
       }
-      req.setTotalChunks(chunk + 1);
+      req.setTotalChunks(number + 1);
     }
-    int expectedChunk = chunk;
     Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
-    CompletableFuture<FileWriteResponse> sent = client.call(Operation.FILE_WRITE,
-        AgentMessage.newBuilder().setFileWrite(req).build(), deadline, null, false,
-        reply -> reply.getFileWriteResponse());
-    current = sent;
-    sent.whenComplete((r, e) -> {
-      try {
-        onAck(data, next, last, expectedChunk, r, e);
-      } catch (RuntimeException bug) {
-        // A throwing progress callback must not leave the upload's future pending forever.
-        result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
-            "upload to " + remotePath + " stopped: a callback threw " + bug, bug));
-      }
-    });
+    return client.call(Operation.FILE_WRITE, AgentMessage.newBuilder().setFileWrite(req).build(),
+        deadline, null, false, reply -> reply.getFileWriteResponse());
   }
 
-  private void onAck(byte[] data, byte[] next, boolean last, int expectedChunk,
-      FileWriteResponse r, Throwable e) {
-    if (e != null) {
-      result.completeExceptionally(AgentException.from(e));
-      return;
-    }
+  @Override
+  protected AgentException check(FileWriteResponse r, int number, int length) {
     if (!r.getSuccess()) {
-      result.completeExceptionally(AgentException.remote("upload to " + remotePath,
-          r.getError()));
-      return;
+      return AgentException.remote(what(), r.getError());
     }
-    if (r.getBytesWritten() != data.length || r.getChunkNumber() != expectedChunk) {
-      result.completeExceptionally(AgentException.of(Code.PROTOCOL, "upload to " + remotePath
-          + ": chunk " + expectedChunk + " acknowledged as chunk " + r.getChunkNumber()
-          + " with " + r.getBytesWritten() + " of " + data.length + " bytes"));
-      return;
+    if (r.getBytesWritten() != length || r.getChunkNumber() != number) {
+      return AgentException.of(Code.PROTOCOL, what() + ": chunk " + number
+          + " acknowledged as chunk " + r.getChunkNumber() + " with " + r.getBytesWritten()
+          + " of " + length + " bytes");
     }
-    offset += data.length;
-    chunk++;
-    options.progress().onProgress(offset, source.size());
-    if (last) {
-      result.complete(new TransferResult(offset, chunk,
-          Duration.ofNanos(System.nanoTime() - startNanos)));
-      return;
-    }
-    try {
-      sendChunk(next, read());
-    } catch (IOException io) {
-      result.completeExceptionally(AgentException.of(Code.INVALID_ARGUMENT,
-          "reading the upload source failed: " + io, io));
-    }
+    return null;
   }
 
-  private void finish() {
-    CompletableFuture<?> inFlight = current;
-    if (result.isCancelled() && inFlight != null) {
-      inFlight.cancel(false);
-    }
-    try {
-      source.close();
-    } catch (IOException ignored) {
-      // Closing a read-only source cannot lose data.
-    }
+  @Override
+  protected void progress(long sentBytes) {
+    options.progress().onProgress(sentBytes, size);
+  }
+
+  @Override
+  protected void lastAcknowledged(FileWriteResponse ack) {
+    result.complete(new TransferResult(sent(), chunks(),
+        Duration.ofNanos(System.nanoTime() - startNanos)));
   }
 }
