@@ -71,39 +71,28 @@ final class CallFuture<T> extends CompletableFuture<T> {
     return super.get(timeout, unit);
   }
 
-  // A completion from anywhere else (cancel, a timeout stage, the callback executor) wakes the waiter.
-  @Override
-  public boolean complete(T value) {
-    boolean changed = super.complete(value);
-    wakeWaiter();
-    return changed;
-  }
-
-  @Override
-  public boolean completeExceptionally(Throwable failure) {
-    boolean changed = super.completeExceptionally(failure);
-    wakeWaiter();
-    return changed;
-  }
-
-  @Override
-  public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean changed = super.cancel(mayInterruptIfRunning);
-    wakeWaiter();
-    return changed;
-  }
-
-  private void wakeWaiter() {
-    Object waiter = slot.get();
-    if (waiter instanceof Thread) {
-      LockSupport.unpark((Thread) waiter);
+  /**
+   * Registers the current thread as the waiter; false if another thread waits already or the
+   * completion went to the executor (then plain waiting will do). A completion from anywhere else
+   * (cancel, a timeout stage, {@code completeAsync}, the callback executor) wakes the waiter
+   * through a dependent stage, whatever path inside {@link CompletableFuture} it takes.
+   */
+  private boolean register(Thread me) {
+    if (!slot.compareAndSet(null, me)) {
+      return false;
     }
+    whenComplete((value, failure) -> {
+      if (Thread.currentThread() != me) {
+        LockSupport.unpark(me);
+      }
+    });
+    return true;
   }
 
   private void awaitUninterruptibly() {
     Thread me = Thread.currentThread();
-    if (!slot.compareAndSet(null, me)) {
-      return; // another thread waits, or the task went to the executor: plain waiting will do
+    if (!register(me)) {
+      return;
     }
     boolean interrupted = false;
     while (!isDone() && slot.get() == me) {
@@ -124,7 +113,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
    */
   private boolean await(long nanos) throws InterruptedException {
     Thread me = Thread.currentThread();
-    if (!slot.compareAndSet(null, me)) {
+    if (!register(me)) {
       return false;
     }
     long deadline = System.nanoTime() + nanos;

@@ -116,6 +116,31 @@ class CallFutureTest {
   }
 
   @Test
+  void everyOtherWayOfCompletingWakesAThreadBlockedInJoin() throws Exception {
+    java.util.List<java.util.function.Consumer<CallFuture<String>>> ways = java.util.List.of(
+        f -> f.completeAsync(() -> "async"),
+        f -> f.obtrudeValue("obtruded"),
+        f -> f.obtrudeException(new IllegalStateException("obtruded")),
+        f -> f.orTimeout(10, TimeUnit.MILLISECONDS),
+        f -> f.completeOnTimeout("late default", 10, TimeUnit.MILLISECONDS));
+    for (java.util.function.Consumer<CallFuture<String>> way : ways) {
+      CallFuture<String> future = new CallFuture<>(callbacks);
+      AtomicReference<Object> outcome = new AtomicReference<>();
+      Thread waiter = blockedIn(() -> {
+        try {
+          outcome.set(future.join());
+        } catch (RuntimeException e) {
+          outcome.set(e);
+        }
+      });
+      way.accept(future);
+      waiter.join(5_000);
+      assertThat(waiter.isAlive()).as("a waiter woken by every completion path").isFalse();
+      assertThat(outcome.get()).isNotNull();
+    }
+  }
+
+  @Test
   void aTimedOutGetLeavesTheCompletionToTheExecutor() throws Exception {
     CallFuture<String> future = new CallFuture<>(callbacks);
     assertThatThrownBy(() -> future.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
