@@ -2,6 +2,7 @@ package io.quantix.agent.it.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantix.agent.it.Closer;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.AgentState;
 import io.quantix.agent.registry.EndpointResolver;
@@ -10,34 +11,19 @@ import io.quantix.agent.testkit.FakeGuestAgentFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Finding channels: libvirt's directories matched exactly, the fallback chain, discovery. */
 class ChannelDiscoveryIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    Collections.reverse(closeables);
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private FakeGuestAgent agentAt(Path socket, String hostname) {
-    return closeLater(FakeGuestAgent.builder().socketPath(socket).hostname(hostname)
+    return closer.add(FakeGuestAgent.builder().socketPath(socket).hostname(hostname)
         .telemetryInterval(Duration.ZERO).start());
   }
 
@@ -59,7 +45,7 @@ class ChannelDiscoveryIT {
     agentAt(target.resolve("7-vm2/org.limiquantix.agent.0"), "guest-vm2-legacy");
     agentAt(quantix.resolve("vm3.agent.sock"), "guest-vm3-quantix");
     agentAt(run.resolve("domain-5-vm3/org.quantix.agent.0"), "guest-vm3-libvirt");
-    AgentRegistry registry = closeLater(AgentRegistry.builder()
+    AgentRegistry registry = closer.add(AgentRegistry.builder()
         .resolver(EndpointResolver.firstExisting(EndpointResolver.directory(quantix),
             EndpointResolver.libvirt(List.of(run, target))))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(300))
@@ -88,12 +74,12 @@ class ChannelDiscoveryIT {
 
   @Test
   void discoverRegistersEveryChannelOfADirectory() throws Exception {
-    FakeGuestAgentFleet fleet = closeLater(FakeGuestAgentFleet.builder()
+    FakeGuestAgentFleet fleet = closer.add(FakeGuestAgentFleet.builder()
         .directory(tmp.resolve("fleet")).vmCount(12)
         .agents(a -> a.telemetryInterval(Duration.ZERO)).start());
     Files.writeString(fleet.directory().resolve("not-a-socket.agent.sock"), "x");
     Files.writeString(fleet.directory().resolve("notes.txt"), "x");
-    AgentRegistry registry = closeLater(AgentRegistry.builder()
+    AgentRegistry registry = closer.add(AgentRegistry.builder()
         .resolver(EndpointResolver.directory(tmp.resolve("elsewhere")))
         .build());
 

@@ -11,6 +11,7 @@ import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.client.Exec;
 import io.quantix.agent.client.ExecResult;
 import io.quantix.agent.client.Pong;
+import io.quantix.agent.it.Closer;
 import io.quantix.agent.it.registry.RegistryTesting.Transitions;
 import io.quantix.agent.proto.AgentMessage.PayloadCase;
 import io.quantix.agent.proto.ExecuteResponse;
@@ -24,7 +25,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The reconnect loop: restarts, backoff, calls in flight and waiting, and close. */
@@ -43,23 +43,10 @@ class ReconnectIT {
   private static final Duration MAX = Duration.ofMillis(800);
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    Collections.reverse(closeables);
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private FakeGuestAgent agent(String vm) {
-    return closeLater(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
+    return closer.add(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
         .telemetryInterval(Duration.ofMillis(200)).start());
   }
 
@@ -81,7 +68,7 @@ class ReconnectIT {
     FakeGuestAgent agent = agent("vm");
     agent.scriptCommand("work", ExecuteResponse.newBuilder().setExitCode(0).setStdout("done").build());
     Transitions transitions = new Transitions();
-    AgentRegistry registry = closeLater(registryBuilder().build());
+    AgentRegistry registry = closer.add(registryBuilder().build());
     registry.addStatusListener(transitions);
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
     awaitState(registry, "vm", AgentState.CONNECTED);
@@ -118,7 +105,7 @@ class ReconnectIT {
   void anUnreadableStreamEndsTheSessionAndTheLoopOpensANewOne() {
     FakeGuestAgent agent = agent("vm");
     Transitions transitions = new Transitions();
-    AgentRegistry registry = closeLater(registryBuilder().build());
+    AgentRegistry registry = closer.add(registryBuilder().build());
     registry.addStatusListener(transitions);
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
     awaitState(registry, "vm", AgentState.CONNECTED);
@@ -141,7 +128,7 @@ class ReconnectIT {
   void callsMadeWhileDisconnectedWaitForTheNextSession() {
     FakeGuestAgent agent = agent("vm");
     Transitions transitions = new Transitions();
-    AgentRegistry registry = closeLater(registryBuilder()
+    AgentRegistry registry = closer.add(registryBuilder()
         .reconnectBackoff(Duration.ofMillis(600), Duration.ofMillis(1200)).build());
     registry.addStatusListener(transitions);
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
@@ -158,7 +145,7 @@ class ReconnectIT {
   void aReplacedAgentIsReachedAgainWithinTheBackoffBound() {
     FakeGuestAgent first = agent("vm");
     Transitions transitions = new Transitions();
-    AgentRegistry registry = closeLater(registryBuilder().build());
+    AgentRegistry registry = closer.add(registryBuilder().build());
     registry.addStatusListener(transitions);
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
     awaitState(registry, "vm", AgentState.CONNECTED);
@@ -188,7 +175,7 @@ class ReconnectIT {
   void aGuestSideRestartKeepsTheSessionAndEndsCallsInFlightAsSpecified() {
     FakeGuestAgent agent = agent("vm");
     Transitions transitions = new Transitions();
-    AgentRegistry registry = closeLater(registryBuilder().build());
+    AgentRegistry registry = closer.add(registryBuilder().build());
     registry.addStatusListener(transitions);
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(20));
     awaitState(registry, "vm", AgentState.CONNECTED);
@@ -218,7 +205,7 @@ class ReconnectIT {
   @Test
   void theBackoffDoublesWithJitterUpToItsCap() {
     List<Long> attemptNanos = new CopyOnWriteArrayList<>();
-    AgentRegistry registry = closeLater(registryBuilder()
+    AgentRegistry registry = closer.add(registryBuilder()
         .metrics(new AgentMetrics() {
           @Override
           public void connectAttempt(String vmId, int attempt) {
@@ -249,10 +236,10 @@ class ReconnectIT {
   void callsWaitWithinTheirDeadlineUpToTheQueueBoundThenFailFastWithTheCause()
       throws Exception {
     FakeGuestAgent agent = agent("vm");
-    SocketChannel holder = closeLater(RegistryTesting.holdChannel(agent.socketPath()));
+    SocketChannel holder = closer.add(RegistryTesting.holdChannel(agent.socketPath()));
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> agent.counters().connectionsAccepted() == 1);
-    AgentRegistry registry = closeLater(registryBuilder().maxWaiting(3)
+    AgentRegistry registry = closer.add(registryBuilder().maxWaiting(3)
         .readyTimeout(Duration.ofSeconds(5)).build());
     AgentClient client = registry.client("vm").withTimeout(Duration.ofSeconds(30));
     Awaitility.await().atMost(Duration.ofSeconds(10))
@@ -281,10 +268,10 @@ class ReconnectIT {
   @Test
   void aWaitingCallEndsAtItsDeadline() {
     FakeGuestAgent agent = agent("vm");
-    closeLater(RegistryTesting.holdChannel(agent.socketPath()));
+    closer.add(RegistryTesting.holdChannel(agent.socketPath()));
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> agent.counters().connectionsAccepted() == 1);
-    AgentRegistry registry = closeLater(registryBuilder().readyTimeout(Duration.ofSeconds(20))
+    AgentRegistry registry = closer.add(registryBuilder().readyTimeout(Duration.ofSeconds(20))
         .build());
     AgentClient client = registry.client("vm");
     Awaitility.await().atMost(Duration.ofSeconds(10))
@@ -299,7 +286,7 @@ class ReconnectIT {
   @Test
   void closeDisarmsEveryLoopAtOnceAndLeavesNoThreadBehind() throws Exception {
     Set<String> threadsBefore = RegistryTesting.sdkThreads();
-    FakeGuestAgentFleet fleet = closeLater(FakeGuestAgentFleet.builder()
+    FakeGuestAgentFleet fleet = closer.add(FakeGuestAgentFleet.builder()
         .directory(tmp.resolve("fleet")).vmCount(10)
         .agents(a -> a.telemetryInterval(Duration.ofMillis(100))).start());
     FakeGuestAgent flapping = agent("flapping");

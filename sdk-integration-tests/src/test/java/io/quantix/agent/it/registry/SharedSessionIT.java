@@ -11,6 +11,7 @@ import io.quantix.agent.client.Exec;
 import io.quantix.agent.client.ExecResult;
 import io.quantix.agent.client.internal.AgentClientImpl;
 import io.quantix.agent.client.internal.VmLink;
+import io.quantix.agent.it.Closer;
 import io.quantix.agent.proto.ExecuteResponse;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.AgentState;
@@ -34,27 +35,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One session per VM channel, however many threads ask, over real sockets. */
 class SharedSessionIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    Collections.reverse(closeables);
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private static AgentRegistry.Builder fastRegistry() {
     return AgentRegistry.builder()
@@ -64,9 +52,9 @@ class SharedSessionIT {
 
   @Test
   void aThousandThreadsAskingForOneVmAtOnceShareOneConnection() throws Exception {
-    FakeGuestAgent agent = closeLater(FakeGuestAgent.builder()
+    FakeGuestAgent agent = closer.add(FakeGuestAgent.builder()
         .telemetryInterval(Duration.ofMillis(500)).start());
-    AgentRegistry registry = closeLater(fastRegistry()
+    AgentRegistry registry = closer.add(fastRegistry()
         .resolver(EndpointResolver.explicit(Map.of("vm", List.of(Endpoint.parse(agent.endpoint())))))
         .build());
 
@@ -108,7 +96,7 @@ class SharedSessionIT {
   @Test
   void pingStatusAndExecFromAHundredThreadsOnTwentyVmsNeverOpenASecondConnection()
       throws Exception {
-    FakeGuestAgentFleet fleet = closeLater(FakeGuestAgentFleet.builder()
+    FakeGuestAgentFleet fleet = closer.add(FakeGuestAgentFleet.builder()
         .directory(tmp.resolve("vms")).vmCount(20)
         .agents(a -> a.telemetryInterval(Duration.ofMillis(200)))
         .start());
@@ -116,7 +104,7 @@ class SharedSessionIT {
       fleet.agent(vm).scriptCommand("hostname", ExecuteResponse.newBuilder()
           .setExitCode(0).setStdout(vm + "\n").build());
     }
-    AgentRegistry registry = closeLater(fastRegistry()
+    AgentRegistry registry = closer.add(fastRegistry()
         .resolver(EndpointResolver.directory(fleet.directory())).build());
 
     int threads = 100;
@@ -171,9 +159,9 @@ class SharedSessionIT {
 
   @Test
   void removingAndAskingAgainNeverOverlapsTwoConnectionsOnTheChannel() throws Exception {
-    FakeGuestAgent agent = closeLater(FakeGuestAgent.builder()
+    FakeGuestAgent agent = closer.add(FakeGuestAgent.builder()
         .telemetryInterval(Duration.ZERO).start());
-    AgentRegistry registry = closeLater(fastRegistry()
+    AgentRegistry registry = closer.add(fastRegistry()
         .resolver(EndpointResolver.explicit(Map.of("vm", List.of(Endpoint.parse(agent.endpoint())))))
         .build());
     for (int i = 1; i <= 5; i++) {
@@ -194,7 +182,7 @@ class SharedSessionIT {
   void aRejectedVmLeavesNothingAndFailedConnectsLeakNoDescriptors() {
     Path socket = RegistryTesting.staleSocket(tmp.resolve("down.agent.sock"));
     AtomicInteger attempts = new AtomicInteger();
-    AgentRegistry registry = closeLater(AgentRegistry.builder()
+    AgentRegistry registry = closer.add(AgentRegistry.builder()
         .resolver(EndpointResolver.explicit(Map.of("down", List.of(Endpoint.unix(socket)))))
         .reconnectBackoff(Duration.ofMillis(5), Duration.ofMillis(10))
         .metrics(new AgentMetrics() {

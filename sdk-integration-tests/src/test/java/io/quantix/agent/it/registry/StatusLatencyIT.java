@@ -2,6 +2,7 @@ package io.quantix.agent.it.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantix.agent.it.Closer;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.AgentState;
 import io.quantix.agent.registry.AgentStatus;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -22,30 +22,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** status() answers from cache in microseconds while agents hang, refuse and flap. */
 class StatusLatencyIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    Collections.reverse(closeables);
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private FakeGuestAgent agent(String vm, Duration telemetry) {
-    return closeLater(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
+    return closer.add(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
         .telemetryInterval(telemetry).workerThreads(2).start());
   }
 
@@ -61,7 +48,7 @@ class StatusLatencyIT {
       vms.add("healthy-" + i);
       // Hangs: the channel is held by another client, the SDK's connect sits in the backlog.
       FakeGuestAgent held = agent("held-" + i, Duration.ofMillis(100));
-      closeLater(RegistryTesting.holdChannel(held.socketPath()));
+      closer.add(RegistryTesting.holdChannel(held.socketPath()));
       vms.add("held-" + i);
       // Hangs: answers nothing and stops reading after the first request.
       FakeGuestAgent stalled = agent("stalled-" + i, Duration.ZERO);
@@ -76,7 +63,7 @@ class StatusLatencyIT {
       vms.add("refused-" + i);
       vms.add("missing-" + i);
     }
-    AgentRegistry registry = closeLater(AgentRegistry.builder()
+    AgentRegistry registry = closer.add(AgentRegistry.builder()
         .resolver(EndpointResolver.directory(tmp))
         .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
         .readyTimeout(Duration.ofMillis(300))

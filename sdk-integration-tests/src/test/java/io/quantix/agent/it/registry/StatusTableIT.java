@@ -8,6 +8,7 @@ import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.ConnectFailure;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.it.Closer;
 import io.quantix.agent.it.registry.RegistryTesting.Transitions;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.AgentState;
@@ -19,34 +20,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every state of the status table, provoked for real, with what each carries. */
 class StatusTableIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    Collections.reverse(closeables);
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    closeables.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private AgentRegistry registry(Transitions transitions, Duration readyTimeout) {
-    AgentRegistry registry = closeLater(AgentRegistry.builder()
+    AgentRegistry registry = closer.add(AgentRegistry.builder()
         .resolver(EndpointResolver.directory(tmp))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
         .readyTimeout(readyTimeout)
@@ -56,7 +41,7 @@ class StatusTableIT {
   }
 
   private FakeGuestAgent agent(String vm) {
-    return closeLater(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
+    return closer.add(FakeGuestAgent.builder().socketPath(tmp.resolve(vm + ".agent.sock"))
         .hostname("host-" + vm).ipAddresses("10.0.0.7", "fd00::7")
         .telemetryInterval(Duration.ofMillis(100)).start());
   }
