@@ -65,6 +65,11 @@ public final class Guest implements AutoCloseable {
     return image.withQemuGa();
   }
 
+  /** The guest kernel's release ({@code uname -r} inside the guest). */
+  public String kernelVersion() {
+    return image.kernel().version();
+  }
+
   /** The chardev socket of {@code org.quantix.agent.0}: what the SDK connects to. */
   public Path agentSocket() {
     return vm.agentSocket();
