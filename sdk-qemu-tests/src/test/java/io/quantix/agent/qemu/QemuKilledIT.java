@@ -36,7 +36,9 @@ class QemuKilledIT {
 
   @Test
   void pendingCallsFailFastAndTheRegistryReconnectsToANewQemu() throws Exception {
-    try (Guest guest = QemuTier.bootPrivateGuest("killed");
+    Guest guest = QemuTier.bootPrivateGuest("killed");
+    Process firstQemu = guest.vm().process();
+    try (guest;
         AgentRegistry registry = guest.registry().readyTimeout(Duration.ofSeconds(10)).build()) {
       AgentClient client = BrokenSdk.client(registry, guest).withTimeout(CALL_DEADLINE);
       client.ping().join();
@@ -85,6 +87,9 @@ class QemuKilledIT {
               + " %d ms; registry CONNECTED %d ms after its relay was up", pending.size(),
           failedAfter / 1_000_000, boot.toMillis(), reconnected / 1_000_000);
     }
+    // closing the guest leaves no QEMU behind, neither the killed one nor its successor
+    assertThat(firstQemu.isAlive()).isFalse();
+    assertThat(guest.vm().process().isAlive()).isFalse();
   }
 
   static AgentException cause(CompletableFuture<?> call) {
