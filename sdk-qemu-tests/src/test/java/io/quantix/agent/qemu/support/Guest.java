@@ -26,23 +26,27 @@ public final class Guest implements AutoCloseable {
   private final FakeGuestAgent agent;
   private volatile QemuVm vm;
   private final Duration bootTime;
+  private final boolean relayAtBoot;
 
-  private Guest(GuestImage image, Path dir, FakeGuestAgent agent) throws IOException {
+  private Guest(GuestImage image, Path dir, FakeGuestAgent agent, boolean relayAtBoot)
+      throws IOException {
     this.image = image;
     this.dir = dir;
     this.agent = agent;
+    this.relayAtBoot = relayAtBoot;
     try {
-      this.vm = QemuVm.start(image, dir, agent.socketPath());
-      this.bootTime = vm.awaitRelayUp(BOOT_TIMEOUT);
+      this.vm = QemuVm.start(image, dir, agent.socketPath(), relayAtBoot);
+      this.bootTime = vm.awaitBoot(relayAtBoot ? QemuVm.RELAY_UP : QemuVm.GUEST_UP,
+          BOOT_TIMEOUT);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  static Guest boot(GuestImage image, Path dir) throws IOException {
+  static Guest boot(GuestImage image, Path dir, boolean relayAtBoot) throws IOException {
     FakeGuestAgent agent = FakeGuestAgent.builder().socketPath(dir.resolve("fake.sock")).start();
-    return new Guest(image, dir, agent);
+    return new Guest(image, dir, agent, relayAtBoot);
   }
 
   /** The running QEMU. */
@@ -55,7 +59,7 @@ public final class Guest implements AutoCloseable {
     return agent;
   }
 
-  /** From QEMU's start to the guest's relay running. */
+  /** From QEMU's start to the guest's relay running (or booted, without a relay at boot). */
   public Duration bootTime() {
     return bootTime;
   }
@@ -103,8 +107,8 @@ public final class Guest implements AutoCloseable {
   /** Starts a new QEMU on the same sockets and waits for its guest; returns its boot time. */
   public Duration restartQemu() throws IOException {
     vm.kill();
-    vm = QemuVm.start(image, dir, agent.socketPath());
-    return vm.awaitRelayUp(BOOT_TIMEOUT);
+    vm = QemuVm.start(image, dir, agent.socketPath(), relayAtBoot);
+    return vm.awaitBoot(relayAtBoot ? QemuVm.RELAY_UP : QemuVm.GUEST_UP, BOOT_TIMEOUT);
   }
 
   @Override

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The guest, built at test time from what the machine has: a Debian kernel ({@link GuestKernel})
  * and an initramfs holding busybox-static, the virtio modules, {@code init.sh} as {@code /init}
- * and, when installed, Debian's {@code qemu-ga} with the shared libraries {@code ldd} lists.
+ * ({@code relay.sh} as {@code /bin/qt-relay}) and, when installed, Debian's {@code qemu-ga} with
+ * the shared libraries {@code ldd} lists.
  * Nothing is downloaded.
  *
  * @param kernel the kernel to boot
@@ -54,6 +55,7 @@ public record GuestImage(GuestKernel kernel, Path initramfs, boolean withQemuGa)
       }
       cpio.copy(BUSYBOX, "/bin/busybox");
       cpio.file("/init", resource("init.sh"), 0755);
+      cpio.file("/bin/qt-relay", resource("relay.sh"), 0755);
       StringBuilder order = new StringBuilder();
       for (Path module : kernel.get().modules()) {
         String name = module.getFileName().toString();

@@ -43,7 +43,17 @@ public final class QemuTier implements BeforeAllCallback, ParameterResolver {
 
   /** Boots a guest of its own (with its own fake agent) that the caller must close. */
   public static Guest bootPrivateGuest(String name) throws IOException {
-    return Guest.boot(requireImage(), socketDir(name + "-" + PRIVATE_GUESTS.incrementAndGet()));
+    return Guest.boot(requireImage(), socketDir(name + "-" + PRIVATE_GUESTS.incrementAndGet()),
+        true);
+  }
+
+  /**
+   * Boots a guest of its own whose relay (its "agent") does not start at boot: run
+   * {@code /bin/qt-relay} in the guest through qemu-ga to start it. The caller must close it.
+   */
+  public static Guest bootPrivateGuestWithoutAgent(String name) throws IOException {
+    return Guest.boot(requireImage(), socketDir(name + "-" + PRIVATE_GUESTS.incrementAndGet()),
+        false);
   }
 
   @Override
@@ -55,7 +65,7 @@ public final class QemuTier implements BeforeAllCallback, ParameterResolver {
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("shared-guest", key -> {
       try {
-        return Guest.boot(requireImage(), socketDir("shared"));
+        return Guest.boot(requireImage(), socketDir("shared"), true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -25,8 +25,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * crosses the guest kernel's virtio-serial twice. Command line as verified in wire/qemu-ga.md §5.
  */
 public final class QemuVm implements AutoCloseable {
-  /** The guest's markers ({@code init.sh}): relay running, qemu-ga started (when present). */
+  /** The guest's marker ({@code relay.sh}): the relay runs. */
   public static final String RELAY_UP = "QT relay-up";
+  /** The guest's marker ({@code init.sh}): booted, qemu-ga started (when present). */
+  public static final String GUEST_UP = "QT guest-up";
   /**
    * {@code no_timer_check}: under TCG on a busy machine the kernel's IO-APIC timer check can see
    * too few ticks and panic ("IO-APIC + timer doesn't work!", seen here); virtualised guests skip
@@ -44,14 +46,19 @@ public final class QemuVm implements AutoCloseable {
     this.startedNanos = startedNanos;
   }
 
-  /** Starts QEMU (not waiting for the guest); {@code dir} keeps sockets and logs. */
-  static QemuVm start(GuestImage image, Path dir, Path relaySocket) throws IOException {
+  /**
+   * Starts QEMU (not waiting for the guest); {@code dir} keeps sockets and logs. Without
+   * {@code relayAtBoot} the guest starts no relay: nothing answers on org.quantix.agent.0 until
+   * {@code /bin/qt-relay} is run in the guest (through qemu-ga), as an agent installed later.
+   */
+  static QemuVm start(GuestImage image, Path dir, Path relaySocket, boolean relayAtBoot)
+      throws IOException {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("serial.log"));
     List<String> command = List.of(QemuTier.QEMU.toString(),
         "-machine", "pc,accel=tcg", "-m", "256", "-smp", "1", "-nodefaults", "-display", "none",
         "-no-reboot", "-kernel", image.kernel().vmlinuz().toString(),
-        "-initrd", image.initramfs().toString(), "-append", KERNEL_ARGS,
+        "-initrd", image.initramfs().toString(), "-append", KERNEL_ARGS + (relayAtBoot ? "" : " qt.relay=off"),
         "-serial", "file:" + dir.resolve("serial.log"),
         "-device", "virtio-serial-pci,id=vser0",
         "-chardev", "socket,id=agent,path=" + dir.resolve("agent.sock") + ",server=on,wait=off",
@@ -77,9 +84,19 @@ public final class QemuVm implements AutoCloseable {
    * @throws IllegalStateException with the serial and QEMU logs if QEMU exits or the guest is late
    */
   public Duration awaitRelayUp(Duration timeout) {
+    return awaitBoot(RELAY_UP, timeout);
+  }
+
+  /**
+   * Waits for the serial marker {@code marker} of the boot ({@link #RELAY_UP}, {@link #GUEST_UP});
+   * returns the time from QEMU's start.
+   *
+   * @throws IllegalStateException with the serial and QEMU logs if QEMU exits or the guest is late
+   */
+  public Duration awaitBoot(String marker, Duration timeout) {
     try {
       Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
-          .until(() -> !process.isAlive() || serialLog().contains(RELAY_UP));
+          .until(() -> !process.isAlive() || serialLog().contains(marker));
     } catch (ConditionTimeoutException e) {
       throw new IllegalStateException("guest not up after " + timeout + "\n" + diagnostics(), e);
     }

@@ -9,6 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * qemu-ga's JSON protocol by hand over a chardev socket (wire/qemu-ga.md §1), to check the guest
@@ -17,6 +23,7 @@ import java.nio.file.Path;
  * a JUnit timeout.
  */
 public final class RawQga implements AutoCloseable {
+  private static final Pattern PID = Pattern.compile("\"pid\":\\s*(\\d+)");
   private final SocketChannel channel;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
 
@@ -61,6 +68,32 @@ public final class RawQga implements AutoCloseable {
   public String execute(String json) throws IOException {
     write(json + "\n");
     return readLine();
+  }
+
+  /**
+   * Runs {@code path} with {@code args} in the guest ({@code guest-exec}) and polls
+   * {@code guest-exec-status} until it has exited; returns that last status line.
+   */
+  public String execAndWait(String path, List<String> args, boolean captureOutput,
+      Duration timeout) throws IOException {
+    StringBuilder arguments = new StringBuilder();
+    for (String arg : args) {
+      arguments.append(arguments.length() == 0 ? "" : ",").append('"').append(arg).append('"');
+    }
+    String started = execute("{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"" + path
+        + "\",\"arg\":[" + arguments + "],\"capture-output\":" + captureOutput + "}}");
+    Matcher pid = PID.matcher(started);
+    if (!pid.find()) {
+      throw new IOException("guest-exec " + path + " failed: " + started);
+    }
+    String query = "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":" + pid.group(1)
+        + "}}";
+    AtomicReference<String> status = new AtomicReference<>("");
+    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+      status.set(execute(query));
+      return status.get().replace(" ", "").contains("\"exited\":true");
+    });
+    return status.get();
   }
 
   private void write(String text) throws IOException {

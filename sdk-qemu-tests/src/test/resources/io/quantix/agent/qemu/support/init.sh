@@ -18,36 +18,23 @@ port() {
   done
   return 1
 }
-host_connected() { grep -q 'host_connected: 1' "/sys/kernel/debug/virtio-ports/$1"; }
-
 i=0
 until port org.quantix.agent.0 >/dev/null && port org.quantix.relay.0 >/dev/null \
     && port org.quantix.silent.0 >/dev/null; do
   i=$((i + 1)); [ $i -eq 600 ] && { mark "ports-missing"; ls /sys/class/virtio-ports > /dev/ttyS0; }
   sleep 0.05
 done
-A=$(port org.quantix.agent.0)
-B=$(port org.quantix.relay.0)
-mark "ports $A $B uptime $(cut -d' ' -f1 /proc/uptime)"
-
-# A port opens once (a second open fails with EBUSY): open both once and share the descriptors.
+mark "ports uptime $(cut -d' ' -f1 /proc/uptime)"
 # org.quantix.silent.0 is never opened: its host side is a guest whose agent never starts.
-exec 3<>"/dev/$A" 4<>"/dev/$B"
-# host -> guest -> relay port. read() returns 0 while no host is connected, so wait for one
-# (without spinning) and report each open and close of the host side.
-(while :; do
-  while ! host_connected "$A"; do sleep 0.02; done
-  mark "host-open"
-  cat <&3 >&4
-  mark "host-closed"
-done) &
-# relay port -> guest -> host. A write with no host connected blocks until one connects (the
-# next host gets what was queued: stale bytes).
-(while :; do cat <&4 >&3; sleep 0.1; done) &
 
+# qemu-ga with the build notes' block list, so the guest behaves like the host peer the
+# sdk-qemu-ga contract tests expect (shutdown, freeze, password... disabled)
 if [ -x /usr/sbin/qemu-ga ] && Q=$(port org.qemu.guest_agent.0); then
   /usr/sbin/qemu-ga -m virtio-serial -p "/dev/$Q" -t /run -f /run/qemu-ga.pid -l /run/qemu-ga.log -d \
+    -b guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,guest-set-time,guest-set-user-password,guest-set-vcpus,guest-set-memory-blocks \
     && mark "qemu-ga-started" || mark "qemu-ga-failed"
 fi
-mark "relay-up uptime $(cut -d' ' -f1 /proc/uptime)"
+# qt.relay=off: no agent at boot; a test starts /bin/qt-relay later (through qemu-ga)
+grep -qw 'qt.relay=off' /proc/cmdline || /bin/qt-relay
+mark "guest-up uptime $(cut -d' ' -f1 /proc/uptime)"
 while :; do sleep 3600; done
