@@ -10,8 +10,6 @@ import io.quantix.agent.proto.PingRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -36,14 +34,7 @@ public final class NaiveClient implements AutoCloseable {
 
   /** Connects (blocking) to a chardev socket. */
   public static NaiveClient connect(Path socket) throws IOException {
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException e) {
-      channel.close();
-      throw e;
-    }
-    return new NaiveClient(channel);
+    return new NaiveClient(UnixSockets.connect(socket));
   }
 
   /** One ping round trip. */

@@ -3,8 +3,6 @@ package io.quantix.agent.qemu.support;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +32,7 @@ public final class RawQga implements AutoCloseable {
 
   /** Connects to the host side of {@code org.qemu.guest_agent.0}. */
   public static RawQga connect(Path socket) throws IOException {
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException e) {
-      channel.close();
-      throw e;
-    }
-    return new RawQga(channel);
+    return new RawQga(UnixSockets.connect(socket));
   }
 
   /**
