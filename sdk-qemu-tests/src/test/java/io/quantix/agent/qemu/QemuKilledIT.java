@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * serves the same chardev socket. Uses a guest of its own, since it kills it.
  */
 @ExtendWith(QemuTier.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // two boots, each allowed Guest.BOOT_TIMEOUT
 class QemuKilledIT {
   /** Far beyond the bound the test allows for failing: a call that waits for it has hung. */
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(100);
