@@ -30,6 +30,11 @@ final class PushCommand extends AgentCommand {
   boolean parents;
 
   @Override
+  public String timeoutHelp() {
+    return "deadline of the whole transfer (default: none overall, 30s per chunk)";
+  }
+
+  @Override
   int run(Target target) throws Exception {
     if (!Files.exists(local)) {
       throw new NoSuchFileException(local.toString());

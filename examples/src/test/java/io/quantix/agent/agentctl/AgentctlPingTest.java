@@ -46,7 +46,7 @@ class AgentctlPingTest {
     for (AgentctlRunner.Run r : new AgentctlRunner.Run[] {after, before}) {
       assertThat(r.exitCode()).as(r.toString()).isZero();
       assertThat(r.out()).startsWith("{\"vm\":").contains("\"agentVersion\":\"0.1.27\"",
-          "\"guestUptimeSeconds\":", "\"roundTripMicros\":");
+          "\"guestUptimeMillis\":", "\"roundTripMicros\":");
     }
   }
 
