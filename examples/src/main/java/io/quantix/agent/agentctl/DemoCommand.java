@@ -203,7 +203,9 @@ final class DemoCommand implements Callable<Integer>, TimeoutHelp {
       Failures.Failure f = Failures.classify(missing);
       step("failure", "a VM without a channel socket: failures are classified, not guessed",
           "agentctl -e unix:" + work.resolve(MISSING_VM + Endpoints.SOCKET_SUFFIX) + " ping",
-          Json.obj().put("vm", MISSING_VM).put("code", missing.code().name())
+          Json.obj().put("vm", MISSING_VM)
+              .put("endpoint", "unix:" + work.resolve(MISSING_VM + Endpoints.SOCKET_SUFFIX))
+              .put("code", missing.code().name())
               .put("failure", String.valueOf(missing.connectFailure()))
               .put("exitCode", f.exitCode()),
           f.message() + " (agentctl exits " + f.exitCode() + ")");
@@ -211,7 +213,8 @@ final class DemoCommand implements Callable<Integer>, TimeoutHelp {
       step("status", "every VM of the directory from cached state, no I/O",
           "agentctl status --dir " + work, null, "");
       if (json) {
-        registry.statuses().values().forEach(s -> out.println(Views.statusJson(s)));
+        registry.statuses().values().forEach(
+            s -> out.println(Json.line(s.vmId(), s.endpoint(), Views.statusJson(s))));
         out.flush();
       } else {
         Views.statusTable(registry.statuses().values()).print(indented());
