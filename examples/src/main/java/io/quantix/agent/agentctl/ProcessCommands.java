@@ -16,7 +16,7 @@ final class ProcessCommands {
 
   /** {@code agentctl ps [--filter TEXT]}. */
   @Command(name = "ps", description = {"The guest's processes.",
-      "PID, parent, user, CPU %, memory, state and command line of each guest process. With "
+      "PID, parent, user, CPU share, memory, state and command line of each guest process. With "
           + "--json, one object per process."})
   static final class Ps extends AgentCommand {
     @Option(names = "--filter", paramLabel = "TEXT",
