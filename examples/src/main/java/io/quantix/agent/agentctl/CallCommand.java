@@ -37,7 +37,8 @@ final class CallCommand implements Callable<Integer>, TimeoutHelp {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "request type, e.g. ping or file_stat")
+  @Parameters(index = "0", paramLabel = "TYPE", completionCandidates = CallCommand.Types.class,
+      description = "request type, e.g. ping or file_stat")
   String type;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "JSON",
@@ -113,7 +114,15 @@ final class CallCommand implements Callable<Integer>, TimeoutHelp {
     return AgentMessage.newBuilder().setField(field, b.build()).build();
   }
 
-  /** The request type names, for completion and help. */
+  /** The request type names, for shell completion. */
+  static final class Types implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return requestTypes().iterator();
+    }
+  }
+
+  /** The request type names (the payload fields of host-to-guest requests). */
   static List<String> requestTypes() {
     List<String> names = new ArrayList<>();
     for (FieldDescriptor f : AgentMessage.getDescriptor().getOneofs().get(0).getFields()) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", description = {"Print a shell completion script.",
     "bash: source <(agentctl completion bash), or save it under "
         + "/etc/bash_completion.d/agentctl. zsh: source <(agentctl completion zsh) in ~/.zshrc "
-        + "(it loads bashcompinit). The alias or command must be named agentctl."})
+        + "(the script loads bashcompinit itself). The alias or command must be named agentctl."})
 final class CompletionCommand implements Callable<Integer>, TimeoutHelp {
   /** The shells with a script. */
   enum Shell { bash, zsh }
@@ -37,9 +37,8 @@ final class CompletionCommand implements Callable<Integer>, TimeoutHelp {
     CommandLine root = spec.root().commandLine();
     PrintWriter out = Agentctl.root(spec).console().out();
     if (shell == Shell.zsh) {
-      // picocli's script runs in zsh through bash's completion API, which zsh emulates.
-      out.println("autoload -U +X compinit && compinit");
-      out.println("autoload -U +X bashcompinit && bashcompinit");
+      // One script serves both: under zsh it loads compinit and bashcompinit itself.
+      out.println("# agentctl completion for zsh (bash's completion API through bashcompinit)");
     }
     out.print(AutoComplete.bash("agentctl", root));
     out.flush();

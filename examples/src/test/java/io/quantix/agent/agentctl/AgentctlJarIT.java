@@ -152,7 +152,7 @@ class AgentctlJarIT {
     assertThat(err()).isEmpty();
 
     assertThat(waitFor(start("completion", "zsh"))).as(err()).isZero();
-    assertThat(out()).startsWith("autoload -U +X compinit").contains("bashcompinit");
+    assertThat(out()).startsWith("# agentctl completion for zsh").contains("bashcompinit");
 
     assertThat(waitFor(start("man"))).as(err()).isZero();
     assertThat(out()).contains("= agentctl(1)");
