@@ -6,28 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code agentctl clipboard get|set}: the guest desktop's clipboard. */
 @Command(name = "clipboard", description = {"The guest desktop's clipboard.",
     "get prints it (text and HTML to stdout, an image to -o FILE); set replaces it with TEXT, "
         + "a file or stdin."},
     subcommands = {ClipboardCommands.Get.class, ClipboardCommands.Set.class})
-final class ClipboardCommands implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  /** Without an action: usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing action: get or set");
-  }
-
+final class ClipboardCommands extends GroupCommand {
   /** {@code agentctl clipboard get [--type T] [-o FILE]}. */
   @Command(name = "get", description = "Print the guest's clipboard.")
   static final class Get extends AgentCommand {

@@ -4,27 +4,15 @@ import io.quantix.agent.client.DisplaySize;
 import io.quantix.agent.client.GuestDesktop;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code agentctl display resize WxH}: the guest desktop's resolution. */
 @Command(name = "display", description = {"The guest desktop's display.",
     "resize sets the resolution (and DPI), as a viewer's window size change would."},
     subcommands = DisplayCommand.Resize.class)
-final class DisplayCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  /** Without an action: usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing action: resize");
-  }
-
+final class DisplayCommand extends GroupCommand {
   /** {@code agentctl display resize WxH [--dpi N] [--display ID]}. */
   @Command(name = "resize", description = "Set the guest display's resolution.")
   static final class Resize extends AgentCommand {

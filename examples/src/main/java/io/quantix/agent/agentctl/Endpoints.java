@@ -73,6 +73,11 @@ final class Endpoints {
    * inside {@code timeout} (when given) so a failure is reported with its classification rather
    * than as a bare deadline; advisory channel locks in {@code lockDir} (when not null).
    */
+  static AgentRegistry.Builder registry(Duration timeout) {
+    return registry(timeout, null);
+  }
+
+  /** {@link #registry(Duration)} with advisory channel locks in {@code lockDir} (when not null). */
   static AgentRegistry.Builder registry(Duration timeout, Path lockDir) {
     AgentRegistry.Builder b = AgentRegistry.builder().ioThreads(1)
         .transportOptions(transportOptions(lockDir));

@@ -60,6 +60,7 @@ final class GuestRename {
     private final String path;
     private final CompletableFuture<?> work;
     private final Thread hook;
+    private boolean cleaned;
 
     private Cleanup(AgentClient client, String path, CompletableFuture<?> work) {
       this.client = client;
@@ -69,15 +70,27 @@ final class GuestRename {
     }
 
     private void onExit() {
-      work.cancel(true);
-      deleteQuietly(ON_EXIT);
+      cleanOnce(ON_EXIT);
     }
 
     /** Deletes the temporary file now (after a failure); never throws. */
     void now() {
+      cleanOnce(STEP_TIMEOUT);
+    }
+
+    /**
+     * Cancels the work and deletes the file, once: a Ctrl-C makes both the shutdown hook and the
+     * failing main thread get here, and the second waits for the first, so the registry is not
+     * closed under a delete still in flight and the JVM does not halt before it ends.
+     */
+    private synchronized void cleanOnce(Duration wait) {
+      if (cleaned) {
+        return;
+      }
+      cleaned = true;
       work.cancel(true);
       if (client.status().isConnected()) {
-        deleteQuietly(STEP_TIMEOUT);
+        deleteQuietly(wait);
       }
     }
 

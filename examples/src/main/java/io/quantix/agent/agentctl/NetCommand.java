@@ -3,30 +3,18 @@ package io.quantix.agent.agentctl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code agentctl net apply FILE}: the guest's network configuration. */
 @Command(name = "net", description = {"The guest's network configuration.",
     "apply sends a netplan YAML file; the guest writes it (netplan: "
         + "/etc/netplan/99-limiquantix.yaml) and applies it unless --no-apply."},
     subcommands = NetCommand.Apply.class)
-final class NetCommand implements Runnable {
+final class NetCommand extends GroupCommand {
   /** Largest configuration accepted: a netplan file is a few KiB. */
   static final long MAX_BYTES = 1024 * 1024;
-
-  @Spec
-  CommandSpec spec;
-
-  /** Without an action: usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing action: apply");
-  }
 
   /** {@code agentctl net apply FILE [--no-apply]}. */
   @Command(name = "apply", description = "Send a netplan file to the guest and apply it.")

@@ -6,12 +6,9 @@ import io.quantix.agent.client.ServiceState;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code agentctl svc list|status|start|stop|restart|enable|disable}: the guest's services. */
 @Command(name = "svc", description = {"The guest's services (systemd units, Windows services).",
@@ -19,17 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {ServiceCommands.ListServices.class, ServiceCommands.Status.class,
         ServiceCommands.Start.class, ServiceCommands.Stop.class, ServiceCommands.Restart.class,
         ServiceCommands.Enable.class, ServiceCommands.Disable.class})
-final class ServiceCommands implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  /** Without an action: usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing action: list, status, start, stop, restart, enable or disable");
-  }
-
+final class ServiceCommands extends GroupCommand {
   /** {@code agentctl svc list}. */
   @Command(name = "list", description = "List the guest's services: state, start type, pid, memory.")
   static final class ListServices extends AgentCommand {

@@ -3,28 +3,16 @@ package io.quantix.agent.agentctl;
 import io.quantix.agent.client.TimeSync;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code agentctl time sync|set}: the guest's clock. */
 @Command(name = "time", description = {"The guest's clock.",
     "sync asks the guest to resync its clock (NTP, or the hypervisor clock); set sets it to a "
         + "given instant, by default this host's clock."},
     subcommands = {TimeCommands.Sync.class, TimeCommands.Set.class})
-final class TimeCommands implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  /** Without an action: usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing action: sync or set");
-  }
-
+final class TimeCommands extends GroupCommand {
   static Json.Obj json(TimeSync t) {
     return Json.obj().put("offsetMicros", t.offset() == null ? null : t.offset().toNanos() / 1000)
         .put("guestTime", t.guestTime()).put("source", t.source());

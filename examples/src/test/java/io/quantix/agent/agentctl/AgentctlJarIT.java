@@ -157,4 +157,28 @@ class AgentctlJarIT {
     assertThat(waitFor(start("man"))).as(err()).isZero();
     assertThat(out()).contains("= agentctl(1)");
   }
+
+  @Test
+  void sigtermDuringPushLeavesNoPartialFileInTheGuest() throws Exception {
+    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).start()) {
+      Path guestDir = Files.createDirectories(agent.sandbox().resolve("opt"));
+      // Each chunk's acknowledgement takes 2 s: the push is still running when SIGTERM comes.
+      agent.fault(io.quantix.agent.proto.AgentMessage.PayloadCase.FILE_WRITE,
+          io.quantix.agent.testkit.Fault.delay(Duration.ofSeconds(2)));
+      Path local = Files.write(dir.resolve("big.bin"), new byte[6 * 1024 * 1024]);
+      Process p = start("-e", agent.endpoint(), "push", local.toString(), "/opt/big.bin");
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        try (var files = Files.list(guestDir)) {
+          return files.anyMatch(f -> f.getFileName().toString().endsWith(".part"));
+        }
+      });
+
+      p.destroy();   // SIGTERM, as Ctrl-C would (both run the shutdown hooks)
+      waitFor(p);
+
+      try (var files = Files.list(guestDir)) {
+        assertThat(files).as("neither the target nor the temporary file").isEmpty();
+      }
+    }
+  }
 }
