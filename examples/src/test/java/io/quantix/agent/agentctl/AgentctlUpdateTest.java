@@ -43,6 +43,21 @@ class AgentctlUpdateTest {
   }
 
   @Test
+  void restartWaitsForTheNewVersion() throws Exception {
+    // The guest's systemctl restarts the agent process: no reply, then AgentReady with 0.1.28.
+    agent.agent().onRequestAsync(io.quantix.agent.proto.AgentMessage.PayloadCase.EXECUTE,
+        request -> java.util.concurrent.CompletableFuture.runAsync(agent.agent()::restartAgent)
+            .thenApply(done -> null));
+    Path file = Files.write(dir.resolve("quantix-kvm-agent"), new byte[100_000]);
+
+    AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "--json", "update", file.toString(),
+        "--version", "0.1.28", "--restart", "--restart-timeout", "60s"));
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("\"restarted\":true", "\"runningVersion\":\"0.1.28\"");
+  }
+
+  @Test
   void versionIsRequiredAndTheBinaryMustExist() {
     assertThat(run(on(agent.agent().endpoint(), "update", "/bin/true")).exitCode()).isEqualTo(2);
     AgentctlRunner.Run missing = run(on(agent.agent().endpoint(), "update",
