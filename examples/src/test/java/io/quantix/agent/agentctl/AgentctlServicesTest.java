@@ -45,6 +45,19 @@ class AgentctlServicesTest {
   }
 
   @Test
+  void globalOptionsWorkAfterANestedSubcommandAndItsHelpSaysWhatTimeoutBounds() {
+    AgentctlRunner.Run r = run("svc", "status", "cron", "--timeout", "10s", "--json", "-e",
+        agent.agent().endpoint());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("\"service\":\"cron\"");
+
+    assertThat(run("svc", "status", "--help").out())
+        .contains("deadline of the request, connecting included");
+    assertThat(run("exec", "--help").out()).contains("the guest's time limit for the command");
+    assertThat(run("status", "--help").out()).contains("how long to wait for every VM's state");
+  }
+
+  @Test
   void unknownServiceIsTheGuestsFailureAndNoActionIsUsage() {
     AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "svc", "start", "no-such-unit"));
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);
