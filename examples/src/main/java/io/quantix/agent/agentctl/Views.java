@@ -62,7 +62,7 @@ final class Views {
         .put("memoryUsedBytes", r.getMemoryUsedBytes())
         .put("memoryUsedPercent", t.memoryUsedPercent())
         .put("loadAvg", List.of(r.getLoadAvg1(), r.getLoadAvg5(), r.getLoadAvg15()))
-        .put("processCount", r.getProcessCount()).put("uptimeSeconds", r.getUptimeSeconds())
+        .put("processCount", r.getProcessCount()).put("uptimeMillis", r.getUptimeSeconds() * 1000)
         .put("disks", disks);
   }
 

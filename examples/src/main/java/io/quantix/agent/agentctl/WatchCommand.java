@@ -24,6 +24,11 @@ final class WatchCommand extends AgentCommand {
   Integer count;
 
   @Override
+  public String timeoutHelp() {
+    return "deadline of the first connect (default 30s); watch then runs until Ctrl-C or --count";
+  }
+
+  @Override
   int run(Target target) throws Exception {
     if (count != null && count < 1) {
       throw CliError.usage("--count must be at least 1");
