@@ -1,5 +1,7 @@
 package io.quantix.agent.registry;
 
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quantix.agent.AgentException;
@@ -117,9 +119,9 @@ public final class AgentRegistry implements AutoCloseable {
   public AgentStatus status(String vmId) {
     VmLink link = vmId == null ? null : core.links.get(vmId);
     if (link == null) {
-      return new AgentStatus(vmId, AgentState.CLOSED, Instant.EPOCH, 0,
-          core.closed.get() ? "registry closed" : "not registered with this registry", null, "",
-          null, null);
+      return AgentStatus.builder(vmId, AgentState.CLOSED).since(Instant.EPOCH)
+          .detail(core.closed.get() ? "registry closed" : "not registered with this registry")
+          .build();
     }
     return link.status();
   }
@@ -240,7 +242,7 @@ public final class AgentRegistry implements AutoCloseable {
         } catch (IllegalArgumentException e) {
           throw AgentException.invalidArgument(e.getMessage());
         }
-        created[0] = new VmLink(id, endpoints == null ? List.of() : endpoints, source, config,
+        created[0] = new VmLink(id, endpoints == null ? List.of() : endpoints, source::resolve, config,
             hub, closed::get, gate);
         return created[0];
       });

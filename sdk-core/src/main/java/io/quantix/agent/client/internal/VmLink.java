@@ -22,9 +22,8 @@ import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.AgentReadyEvent;
 import io.quantix.agent.proto.PingRequest;
 import io.quantix.agent.proto.TelemetryReport;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
-import io.quantix.agent.registry.EndpointResolver;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.transport.Connection;
 import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
@@ -40,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -54,17 +54,16 @@ public final class VmLink {
   private static final Logger log = LoggerFactory.getLogger(VmLink.class);
 
   private final String vmId;
-  private final EndpointResolver resolver;
+  private final Function<String, List<Endpoint>> resolver;
   private final LinkConfig config;
   private final EventLoop loop;
   private final CompletionBatch completions;
   private final CallRouter calls;
-  private final Consumer<StatusChange> statusSink;
   private final BooleanSupplier disarmed;
   private final ConnectGate gate;
 
-  private volatile AgentStatus status;
   private final LinkEvents events;
+  private final LinkStatus status;
 
   // Loop-confined.
   private List<Endpoint> endpoints;
@@ -94,22 +93,20 @@ public final class VmLink {
    * @param disarmed true once the owner closed: no connect starts after that, on any loop
    * @param gate bounds the connect attempts under way at once, shared by the owner's links
    */
-  public VmLink(String vmId, List<Endpoint> endpoints, EndpointResolver resolver,
+  public VmLink(String vmId, List<Endpoint> endpoints, Function<String, List<Endpoint>> resolver,
       LinkConfig config, Consumer<StatusChange> statusSink, BooleanSupplier disarmed,
       ConnectGate gate) {
     this.vmId = vmId;
     this.endpoints = List.copyOf(endpoints);
     this.resolver = resolver;
     this.config = config;
-    this.statusSink = statusSink;
     this.disarmed = disarmed;
     this.gate = gate;
     this.loop = config.eventLoops().group().next();
     this.completions = new CompletionBatch(loop, config.callbackExecutor());
     this.calls = new CallRouter(this, vmId, config, loop);
     this.events = new LinkEvents(vmId, config.metrics(), config.eventExecutor());
-    this.status = new AgentStatus(vmId, AgentState.CONNECTING, Instant.now(), 0,
-        "not connected yet", null, "", null, null);
+    this.status = new LinkStatus(vmId, events, statusSink);
   }
 
   String vmId() {
@@ -135,14 +132,7 @@ public final class VmLink {
 
   /** The cached status: no I/O. */
   public AgentStatus status() {
-    AgentStatus s = status;
-    AgentInfo i = events.agentInfo();
-    Telemetry t = events.telemetry();
-    if (s.info() == i && s.lastTelemetry() == t) {
-      return s;
-    }
-    return new AgentStatus(s.vmId(), s.state(), s.since(), s.attempt(), s.detail(), s.failure(),
-        s.endpoint(), i, t);
+    return status.current();
   }
 
   /** The last AgentReady, if any. */
@@ -173,8 +163,7 @@ public final class VmLink {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // The loops are gone, and with them every channel and timer of this link.
       closed = true;
-      publish(new AgentStatus(vmId, AgentState.CLOSED, Instant.now(), attempts, "closed", null,
-          endpointText, null, null), true);
+      setState(AgentState.CLOSED, "closed", null);
       done.complete(null);
     }
     return done;
@@ -257,7 +246,7 @@ public final class VmLink {
 
   /** UNAVAILABLE with the status's cause (its connect classification, when it has one). */
   AgentException unavailableNow() {
-    AgentStatus s = status;
+    AgentStatus s = status.bare();
     // The classified failure of the last attempt already names the endpoint and the cause.
     if (s.failure() != null && lastConnectFailure != null) {
       return lastConnectFailure;
@@ -278,7 +267,7 @@ public final class VmLink {
 
   /** The cached status without the info and telemetry snapshot: for error messages. */
   AgentStatus bareStatus() {
-    return status;
+    return status.bare();
   }
 
   // ---------------------------------------------------------------- connecting
@@ -303,9 +292,7 @@ public final class VmLink {
       setState(AgentState.CONNECTING, "connecting (attempt " + attempts + ")", null);
     } else {
       // A VM known to be down keeps its state (and its cause) while the loop retries.
-      AgentStatus s = status;
-      publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
-          s.endpoint(), null, null), false);
+      status.sameState(attempts, status.bare().endpoint());
     }
     if (endpoints.isEmpty()) {
       connecting = false;
@@ -361,7 +348,7 @@ public final class VmLink {
   /** Asks the resolver again; keeps the last endpoints if it fails. */
   private void reresolve() {
     try {
-      List<Endpoint> fresh = resolver.resolve(vmId);
+      List<Endpoint> fresh = resolver.apply(vmId);
       endpoints = fresh == null ? List.of() : List.copyOf(fresh);
     } catch (RuntimeException e) {
       log.debug("agent {}: resolving again failed, keeping {}: {}", vmId, endpoints, e.toString());
@@ -401,9 +388,7 @@ public final class VmLink {
     if (status.state() == AgentState.AGENT_SILENT) {
       // Reaching the socket again is no news for a silent agent: it stays silent (no flicker)
       // until it speaks.
-      AgentStatus s = status;
-      publish(new AgentStatus(vmId, s.state(), s.since(), attempts, s.detail(), s.failure(),
-          endpointText, null, null), false);
+      status.sameState(attempts, endpointText);
     } else {
       setState(AgentState.CONNECTING, "connected to " + endpointText
           + ", waiting for AgentReady (attempt " + attempts + ")", null);
@@ -422,7 +407,7 @@ public final class VmLink {
         : AgentState.DISCONNECTED;
     lastConnectFailure = failure;
     String detail = failure.getMessage();
-    if (state != status.state() || !detail.equals(status.detail())) {
+    if (state != status.state() || !detail.equals(status.bare().detail())) {
       log.debug("agent {} connect failed: {}", vmId, detail);
     }
     // The endpoint of a failure is the one looked for (NO_CHANNEL: the socket path).
@@ -551,7 +536,7 @@ public final class VmLink {
       if (status.state() != AgentState.CONNECTED) {
         becomeReady();
       } else {
-        publish(status(), false);
+        status.refresh();
       }
     }
   }
@@ -601,20 +586,8 @@ public final class VmLink {
     setState(state, detail, failure, endpointText);
   }
 
-  /** A new status; {@code since} stays when the state does not change. */
   private void setState(AgentState state, String detail, ConnectFailure failure, String endpoint) {
-    AgentStatus s = status;
-    Instant since = s.state() == state ? s.since() : Instant.now();
-    publish(new AgentStatus(vmId, state, since, attempts, detail, failure, endpoint, null, null),
-        true);
-  }
-
-  private void publish(AgentStatus next, boolean transition) {
-    AgentStatus previous = status();
-    status = next;
-    if (transition && previous.state() != next.state()) {
-      statusSink.accept(new StatusChange(previous, status()));
-    }
+    status.set(state, detail, failure, endpoint, attempts);
   }
 
   private String endpointOrVm() {
