@@ -53,6 +53,43 @@ final class LinkStatus {
         .build(), false);
   }
 
+  /**
+   * Connect attempt {@code attempts} begins: CONNECTING (at the last session's
+   * {@code endpoint}), except for a VM known to be down, which
+   * keeps its state (and its cause) while the loop retries.
+   */
+  void attempting(int attempts, String endpoint) {
+    AgentState current = status.state();
+    if (current == AgentState.CONNECTING || current == AgentState.DISCONNECTED
+        || current == AgentState.CONNECTED) {
+      set(AgentState.CONNECTING, "connecting (attempt " + attempts + ")", null, endpoint,
+          attempts);
+    } else {
+      sameState(attempts, status.endpoint());
+    }
+  }
+
+  /**
+   * Connected, waiting for AgentReady. Reaching the socket again is no news for a silent agent:
+   * it stays silent (no flicker) until it speaks.
+   */
+  void awaitingReady(int attempts, String endpoint) {
+    if (status.state() == AgentState.AGENT_SILENT) {
+      sameState(attempts, endpoint);
+    } else {
+      set(AgentState.CONNECTING, "connected to " + endpoint + ", waiting for AgentReady (attempt "
+          + attempts + ")", null, endpoint, attempts);
+    }
+  }
+
+  /** The state a failed connect attempt of this classification leaves the VM in. */
+  static AgentState stateAfter(ConnectFailure kind) {
+    return kind == ConnectFailure.NO_CHANNEL ? AgentState.NO_CHANNEL
+        : kind == ConnectFailure.VM_NOT_RUNNING ? AgentState.VM_NOT_RUNNING
+        : kind == ConnectFailure.AGENT_SILENT ? AgentState.AGENT_SILENT
+        : AgentState.DISCONNECTED;
+  }
+
   /** Stores the current snapshot (a new AgentReady on a connected link): no transition. */
   void refresh() {
     publish(current(), false);
