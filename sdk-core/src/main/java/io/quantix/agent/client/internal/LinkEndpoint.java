@@ -43,7 +43,6 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
   private final CallRouter calls;
   private final Reconnector reconnector;
   private final SessionPipeline pipeline;
-
   private final LinkEvents events;
   private final LinkStatus status;
 
@@ -85,7 +84,6 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     return config.keepAliveMisses();
   }
 
-  /** Where this VM's calls complete: the callback executor, batched per read. */
   @Override
   public CompletionBatch completions() {
     return completions;
