@@ -6,7 +6,7 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.Endpoint;
 import java.time.Duration;

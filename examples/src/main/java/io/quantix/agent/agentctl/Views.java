@@ -4,7 +4,7 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.proto.DiskUsage;
 import io.quantix.agent.proto.TelemetryReport;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

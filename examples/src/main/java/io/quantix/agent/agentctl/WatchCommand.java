@@ -3,7 +3,7 @@ package io.quantix.agent.agentctl;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
