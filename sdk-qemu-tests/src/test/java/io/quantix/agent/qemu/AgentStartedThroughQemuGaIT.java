@@ -7,7 +7,7 @@ import io.quantix.agent.qemu.support.Guest;
 import io.quantix.agent.qemu.support.QemuTier;
 import io.quantix.agent.qemu.support.RawQga;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;

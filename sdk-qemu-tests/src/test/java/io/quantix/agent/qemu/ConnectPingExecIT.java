@@ -9,7 +9,7 @@ import io.quantix.agent.client.Pong;
 import io.quantix.agent.qemu.support.Guest;
 import io.quantix.agent.qemu.support.QemuTier;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;

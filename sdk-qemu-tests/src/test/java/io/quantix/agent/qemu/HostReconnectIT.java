@@ -13,7 +13,7 @@ import io.quantix.agent.qemu.support.Guest;
 import io.quantix.agent.qemu.support.NaiveClient;
 import io.quantix.agent.qemu.support.QemuTier;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Random;

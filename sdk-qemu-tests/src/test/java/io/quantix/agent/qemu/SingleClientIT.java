@@ -9,7 +9,7 @@ import io.quantix.agent.qemu.support.Figures;
 import io.quantix.agent.qemu.support.Guest;
 import io.quantix.agent.qemu.support.QemuTier;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import io.quantix.agent.transport.TransportOptions;
 import java.nio.file.Path;
 import java.time.Duration;
