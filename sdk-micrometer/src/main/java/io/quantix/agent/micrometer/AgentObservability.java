@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Meters: {@code quantix.agent.call} (timer, tags operation/outcome/transport, plus
- * {@code error}), {@code quantix.agent.call.active} (long task timer), {@code
+ * {@code error}; with an application's observation registry whose meter handler keeps long-task
+ * timers, also {@code quantix.agent.call.active}), {@code
  * quantix.agent.sessions{state}}, {@code quantix.agent.calls.in.flight}, {@code
  * quantix.agent.calls.queued} (gauges), {@code quantix.agent.calls.retried{operation}}, {@code
  * quantix.agent.reconnects}, {@code quantix.agent.frames.dropped{reason}}, {@code
@@ -72,9 +73,12 @@ public final class AgentObservability implements AgentMetrics {
     this.defaultConvention = new DefaultAgentCallConvention(b.vmIdAsMetricTag);
     ObservationRegistry registry = b.observations;
     if (registry == null) {
-      // Metrics only: an observation registry of our own that feeds the meter registry.
+      // Metrics only: an observation registry of our own that feeds the meter registry. Without
+      // the long-task timer, which costs a registration and a skip-list insert and removal per
+      // call (about a third of the instrumentation's cost): calls.in.flight counts calls under way.
       registry = ObservationRegistry.create();
-      registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+      registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters,
+          DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
     }
     this.observations = registry;
     this.sessions = new SessionMeters(meters, common);

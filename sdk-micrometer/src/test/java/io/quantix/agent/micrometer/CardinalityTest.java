@@ -29,10 +29,10 @@ class CardinalityTest {
   static final int VMS = 1_000;
   /**
    * 7 sessions-by-state gauges, in flight, queued; bytes sent, received, skipped, frames dropped
-   * (2 reasons), events dropped, reconnects; connect and ready timers; the ping timer and its
-   * long-task timer (operation=ping, transport=unix).
+   * (2 reasons), events dropped, reconnects; connect and ready timers; the ping timer
+   * (operation=ping, outcome=OK, transport=unix).
    */
-  static final int EXPECTED_SERIES = 7 + 2 + 7 + 2 + 2;
+  static final int EXPECTED_SERIES = 7 + 2 + 7 + 2 + 1;
 
   @TempDir Path dir;
 
