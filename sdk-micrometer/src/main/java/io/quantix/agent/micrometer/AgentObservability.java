@@ -173,8 +173,9 @@ public final class AgentObservability implements AgentMetrics {
   public void sessionReady(String vmId) {
     StateGauges gauges = bound.get();
     String transport = SessionMeters.UNKNOWN_TRANSPORT;
-    if (gauges != null) {
-      transport = scheme(gauges.registry().status(vmId).endpoint());
+    AgentRegistry registry = gauges == null ? null : gauges.registry();
+    if (registry != null) {
+      transport = scheme(registry.status(vmId).endpoint());
     }
     sessions.sessionReady(vmId, transport);
   }

@@ -177,6 +177,30 @@ class AgentObservabilityTest {
   }
 
   @Test
+  void gaugesDoNotKeepAnUnclosedRegistryReachable() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AgentObservability observability = AgentObservability.builder(meters)
+        .stateRefresh(Duration.ZERO).build();
+    java.lang.ref.WeakReference<AgentRegistry> forgotten = bindAndForget(observability);
+    await().atMost(PATIENCE).until(() -> {
+      System.gc();
+      return forgotten.get() == null;
+    });
+    assertThat(observability.health().total()).isZero();
+    assertThat(sessions(meters, AgentState.NO_CHANNEL)).isZero();
+  }
+
+  /** A registry bound and never closed (its leak reaper closes it once it is collected). */
+  private java.lang.ref.WeakReference<AgentRegistry> bindAndForget(AgentObservability observability) {
+    AgentRegistry unclosed = AgentRegistry.builder().resolver(EndpointResolver.directory(dir))
+        .metrics(observability).build();
+    observability.bindTo(unclosed);
+    unclosed.client("vm-forgotten");
+    assertThat(observability.health().total()).isEqualTo(1);
+    return new java.lang.ref.WeakReference<>(unclosed);
+  }
+
+  @Test
   void schemeOfEndpoints() {
     assertThat(AgentObservability.scheme("unix:/run/vm.sock")).isEqualTo("unix");
     assertThat(AgentObservability.scheme("vsock://3:9443")).isEqualTo("vsock");

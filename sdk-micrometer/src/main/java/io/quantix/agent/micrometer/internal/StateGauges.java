@@ -6,31 +6,35 @@ import io.micrometer.core.instrument.Tags;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.AgentState;
 import io.quantix.agent.registry.HealthReport;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 
 /**
  * {@code quantix.agent.sessions{state}}: one gauge per {@link AgentState}, all read from one
  * {@link HealthReport} that is made at most once per refresh interval, so a scrape of the seven
  * gauges walks the registry's cached statuses once (10,000 VMs: a few milliseconds), not seven
- * times. The same walk prunes the session bookkeeping of VMs no longer registered.
+ * times. The same walk prunes the session bookkeeping of VMs no longer registered. The registry is
+ * held weakly: a meter registry that outlives it must not keep it reachable, or the registry's
+ * leak reaper could never report one that was not closed.
  */
 public final class StateGauges {
-  private final AgentRegistry registry;
+  private final WeakReference<AgentRegistry> registry;
   private final SessionMeters sessions;
   private final long refreshNanos;
   private HealthReport last;
   private long lastNanos;
 
   public StateGauges(AgentRegistry registry, SessionMeters sessions, Duration refresh) {
-    this.registry = registry;
+    this.registry = new WeakReference<>(registry);
     this.sessions = sessions;
     this.refreshNanos = refresh.toNanos();
   }
 
-  /** The registry read. */
+  /** The registry read, or null once it was garbage-collected. */
   public AgentRegistry registry() {
-    return registry;
+    return registry.get();
   }
 
   /** Registers the gauges. */
@@ -47,9 +51,10 @@ public final class StateGauges {
   public synchronized HealthReport report() {
     long now = System.nanoTime();
     if (last == null || now - lastNanos >= refreshNanos) {
-      last = registry.health();
+      AgentRegistry r = registry.get();
+      last = r == null ? HealthReport.of(List.of()) : r.health();
       lastNanos = now;
-      sessions.retainOnly(new HashSet<>(registry.vmIds()));
+      sessions.retainOnly(r == null ? new HashSet<>() : new HashSet<>(r.vmIds()));
     }
     return last;
   }
