@@ -89,6 +89,7 @@ class QuantixAgentAutoConfigurationTest {
             HealthIndicator indicator = context.getBean("quantixAgentHealthIndicator",
                 HealthIndicator.class);
             await().atMost(Duration.ofSeconds(30)).until(() -> registry.status("vm-1").isConnected());
+            assertThat(agent.openConnections()).isEqualTo(1);
             Health health = indicator.health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("total", 1).containsEntry("connected", 1)
