@@ -31,6 +31,32 @@ public interface AgentMetrics {
    */
   default void callCompleted(String vmId, String operation, AgentException.Code code, long nanos) { }
 
+  /**
+   * A call started, on the thread that submitted it (the caller's own thread for a call made
+   * through {@code AgentClient}), so a tracer can read the caller's current trace context here.
+   * What it returns is handed back to {@link #callEnded} for the same call. The default calls
+   * {@link #callStarted} and returns null.
+   */
+  default Object callBegan(String vmId, String operation) {
+    callStarted(vmId, operation);
+    return null;
+  }
+
+  /**
+   * A call ended; {@code context} is what {@link #callBegan} returned for it. The default calls
+   * {@link #callCompleted}.
+   *
+   * @param code null on success
+   * @param nanos time from start to end
+   */
+  default void callEnded(Object context, String vmId, String operation, AgentException.Code code,
+      long nanos) {
+    callCompleted(vmId, operation, code, nanos);
+  }
+
+  /** Calls of the VM waiting for a session (queued while it connects) changed. */
+  default void waiting(String vmId, int calls) { }
+
   /** A call was retried. */
   default void callRetried(String vmId, String operation) { }
 

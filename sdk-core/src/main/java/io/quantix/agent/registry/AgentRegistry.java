@@ -123,6 +123,11 @@ public final class AgentRegistry implements AutoCloseable {
     return all;
   }
 
+  /** Counts by state and the VMs not connected, with their causes, from cached state: no I/O. */
+  public HealthReport health() {
+    return HealthReport.of(statuses().values());
+  }
+
   /** The VM ids this registry holds, sorted. */
   public List<String> vmIds() {
     return new ArrayList<>(core.links.snapshot().keySet());

@@ -106,18 +106,18 @@ final class CallRouter implements SessionOwner.CallOutcomes {
           + ": circuit open after repeated failures; agent " + s.state() + ": " + s.detail()));
       return future;
     }
-    config.metrics().callStarted(vmId, call.operation.metricName());
+    Object metricsContext = config.metrics().callBegan(vmId, call.operation.metricName());
     config.metrics().inFlight(vmId, inFlight.get());
-    future.whenComplete((v, e) -> onFinished(call, e));
+    future.whenComplete((v, e) -> onFinished(call, e, metricsContext));
     loop.execute(() -> dispatch(call));
     return future;
   }
 
-  private void onFinished(Call<?> call, Throwable error) {
+  private void onFinished(Call<?> call, Throwable error, Object metricsContext) {
     int now = inFlight.decrementAndGet();
     long nanos = System.nanoTime() - call.startNanos;
     Code code = error == null ? null : AgentException.from(error).code();
-    config.metrics().callCompleted(vmId, call.operation.metricName(), code, nanos);
+    config.metrics().callEnded(metricsContext, vmId, call.operation.metricName(), code, nanos);
     config.metrics().inFlight(vmId, now);
     // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
     CircuitBreaker breaker = circuitBreaker();
@@ -166,6 +166,7 @@ final class CallRouter implements SessionOwner.CallOutcomes {
       }
       call.waitForSession();
       waiting.addLast(call);
+      config.metrics().waiting(vmId, waiting.size());
     } else {
       call.fail(link.unavailableNow());
     }
@@ -196,8 +197,8 @@ final class CallRouter implements SessionOwner.CallOutcomes {
   /** Takes a call out of wherever it is queued, without completing it. */
   void abandon(Call<?> call) {
     if (call.stage() == Call.Stage.WAITING) {
-      if (waiting != null) {
-        waiting.remove(call);
+      if (waiting != null && waiting.remove(call)) {
+        config.metrics().waiting(vmId, waiting.size());
       }
     } else if (call.session() != null) {
       call.session().remove(call);
@@ -250,6 +251,7 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     if (waiting != null && !waiting.isEmpty()) {
       List<Call<?>> ready = new ArrayList<>(waiting);
       waiting.clear();
+      config.metrics().waiting(vmId, 0);
       for (Call<?> c : ready) {
         c.requeue();
         dispatch(c);
@@ -264,6 +266,7 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     }
     List<Call<?>> failed = new ArrayList<>(waiting);
     waiting.clear();
+    config.metrics().waiting(vmId, 0);
     for (Call<?> c : failed) {
       c.fail(cause);
     }

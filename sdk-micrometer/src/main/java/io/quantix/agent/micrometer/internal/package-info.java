@@ -1,0 +1,2 @@
+/** Bookkeeping behind the public instrumentation; not an API. */
+package io.quantix.agent.micrometer.internal;
