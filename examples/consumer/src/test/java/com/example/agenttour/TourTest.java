@@ -13,11 +13,7 @@ import io.quantix.agent.registry.AgentConnection;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.testkit.FakeGuestAgentExtension;
 import io.quantix.agent.testkit.Fault;
-import io.quantix.agent.transport.Transport;
 import java.time.Duration;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,14 +43,5 @@ class TourTest {
       fake.clearFaults();
       assertFalse(vm.ping().join().agentVersion().isBlank());       // a new session, same client
     }
-  }
-
-  @Test
-  void onlyTheVirtioTransportIsOnThisClassPath() {
-    Set<String> schemes = new TreeSet<>();
-    ServiceLoader.load(Transport.class).forEach(t -> schemes.addAll(t.schemes()));
-    assertEquals(Set.of("unix"), schemes);
-    assertThrows(ClassNotFoundException.class,
-        () -> Class.forName("io.quantix.agent.transport.vsock.VsockTransport"));
   }
 }
