@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the names the snippet leaves free — {@code registry}, {@code client}, {@code dashboard},
  * {@code hypervisor} — are bound to test objects) and run against the fake agent, so an example
  * that stops compiling or working fails the build. When you change one of these examples, change
- * its copy here. The README's tour is examples/consumer's Tour.java ({@link ReadmeTest}).
+ * its copy here. The README's one-line client is copied here too; its tour and test are
+ * examples/consumer's Tour.java and TourTest.java ({@link ReadmeTest}).
  */
 @Timeout(60)
 class JavadocExamplesTest {
@@ -77,6 +78,15 @@ class JavadocExamplesTest {
       ExecResult r = vm.exec(Exec.shell("uname -a")).join();
       assertThat(pong.agentVersion()).isNotBlank();
       assertThat(r.exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void readmeOneLine() {
+    String endpoint = fake.endpoint();
+    // README, "One endpoint, one line" (the literal endpoint replaced by the fake's)
+    try (AgentConnection vm = AgentConnection.open(endpoint)) {
+      System.out.println(vm.exec(Exec.shell("uname -a")).join().stdout());
     }
   }
 
