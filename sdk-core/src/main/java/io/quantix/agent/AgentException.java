@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try {
- *   client.exec(Exec.shell("false")).join();
+ *   client.files().stat("/no/such/file").join();   // a non-zero exit would be a result
  * } catch (CompletionException e) {
  *   AgentException failure = AgentException.from(e);
  *   if (failure.code() == AgentException.Code.REMOTE_FAILURE) {

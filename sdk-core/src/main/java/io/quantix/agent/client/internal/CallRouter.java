@@ -109,7 +109,13 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     Object metricsContext = config.metrics().callBegan(vmId, call.operation.metricName());
     config.metrics().inFlight(vmId, inFlight.get());
     future.whenComplete((v, e) -> onFinished(call, e, metricsContext));
-    loop.execute(() -> dispatch(call));
+    try {
+      loop.execute(() -> dispatch(call));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the registry that owned the loop is closed: a failed call, never a thrown exception
+      future.completeExceptionally(
+          AgentException.of(Code.UNAVAILABLE, vmId + ": agent registry is closed", e));
+    }
     return future;
   }
 
