@@ -3,6 +3,7 @@ package io.quantix.agent.registry;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.client.AgentUpdates;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Capabilities;

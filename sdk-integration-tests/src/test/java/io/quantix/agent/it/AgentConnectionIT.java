@@ -11,7 +11,7 @@ import io.quantix.agent.client.ExecResult;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.UploadOptions;
 import io.quantix.agent.registry.AgentConnection;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.transport.Endpoint;
 import java.io.ByteArrayOutputStream;
