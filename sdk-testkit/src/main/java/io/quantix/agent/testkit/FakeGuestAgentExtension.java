@@ -22,9 +22,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   FakeGuestAgentExtension agent = new FakeGuestAgentExtension(b -> b.telemetryInterval(Duration.ZERO));
  *
  *   @Test
- *   void pings() throws Exception {
- *     try (AgentClient client = AgentClient.connect(agent.endpoint())) {
- *       client.ping().join();
+ *   void pings() {
+ *     try (AgentRegistry registry = AgentRegistry.builder()
+ *         .resolver(EndpointResolver.explicit(Map.of("vm-1", List.of(Endpoint.parse(agent.endpoint())))))
+ *         .build()) {
+ *       registry.client("vm-1").ping().join();
  *     }
  *   }
  * }

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -35,21 +38,34 @@ final class ExecHandler {
   static final int MAX_TIMEOUT_SECONDS = 300;
   static final int DEFAULT_OUTPUT_CAP = 1024 * 1024;
 
-  private ExecHandler() {}
+  private final Script script;
+  private final boolean localShell;
+  private final ProcessTable processes;
+  private final ScheduledExecutorService timers;
+  private final Executor workers;
+
+  ExecHandler(Script script, boolean localShell, ProcessTable processes, ScheduledExecutorService timers,
+      Executor workers) {
+    this.script = script;
+    this.localShell = localShell;
+    this.processes = processes;
+    this.timers = timers;
+    this.workers = workers;
+  }
 
   /** The command line a scripted result is looked up by: command and args joined by spaces. */
   static String commandLine(ExecuteRequest r) {
     return r.getArgsCount() == 0 ? r.getCommand() : r.getCommand() + " " + String.join(" ", r.getArgsList());
   }
 
-  static CompletionStage<AgentMessage> execute(AgentCore core, AgentMessage request) {
+  CompletionStage<AgentMessage> execute(AgentMessage request) {
     ExecuteRequest r = request.getExecute();
     String line = commandLine(r);
-    ExecuteResponse scripted = core.script.command(line);
+    ExecuteResponse scripted = script.command(line);
     if (scripted != null) {
       return done(request, scripted.toBuilder());
     }
-    if (!core.settings.localShell()) {
+    if (!localShell) {
       String program = line.trim().isEmpty() ? "" : line.trim().split("\\s+")[0];
       return done(request, ExecuteResponse.newBuilder().setExitCode(127).setStderr("sh: 1: " + program + ": not found\n"));
     }
@@ -78,26 +94,26 @@ final class ExecHandler {
     } catch (IOException | RuntimeException e) {
       return done(request, ExecuteResponse.newBuilder().setExitCode(-1).setError("Failed to spawn: " + e.getMessage()));
     }
-    if (!core.track(process)) {
+    if (!processes.track(process)) {
       kill(process);
       return CompletableFuture.completedFuture(null);
     }
     if (!r.getWaitForExit()) {
       closeStreams(process);
-      process.onExit().thenRun(() -> core.untrack(process));
+      process.onExit().thenRun(() -> processes.untrack(process));
       return done(request, ExecuteResponse.newBuilder().setExitCode(0).setDurationMs(millisSince(started)));
     }
-    return run(core, request, process, started);
+    return run(request, process, started);
   }
 
-  private static CompletionStage<AgentMessage> run(AgentCore core, AgentMessage request, Process process, long started) {
+  private CompletionStage<AgentMessage> run(AgentMessage request, Process process, long started) {
     ExecuteRequest r = request.getExecute();
     int timeout = r.getTimeoutSeconds() == 0 ? MAX_TIMEOUT_SECONDS : Math.min(r.getTimeoutSeconds(), MAX_TIMEOUT_SECONDS);
     // Unlike the agent, never keep more than a frame can carry, whatever the host asks for.
     int cap = r.getMaxOutputBytes() == 0 ? DEFAULT_OUTPUT_CAP
         : (int) Math.min(Integer.toUnsignedLong(r.getMaxOutputBytes()), Framing.MAX_PAYLOAD_LENGTH);
     CompletableFuture<AgentMessage> result = new CompletableFuture<>();
-    io.netty.util.concurrent.ScheduledFuture<?> timer = core.runtime.group().schedule(() -> {
+    ScheduledFuture<?> timer = timers.schedule(() -> {
       ExecuteResponse.Builder timedOut = ExecuteResponse.newBuilder().setExitCode(-1).setTimedOut(true)
           .setStderr("Command timed out after " + timeout + " seconds").setDurationMs(millisSince(started));
       if (result.complete(Messages.replyTo(request).setExecuteResponse(timedOut).build())) {
@@ -105,7 +121,7 @@ final class ExecHandler {
       }
     }, timeout, TimeUnit.SECONDS);
     try {
-      core.runtime.workers().execute(() -> {
+      workers.execute(() -> {
         try {
           boolean[] truncated = new boolean[1];
           byte[] stdout = readCapped(process.getInputStream(), cap, truncated);
@@ -127,13 +143,13 @@ final class ExecHandler {
           result.complete(null);
         } finally {
           closeStreams(process);
-          core.untrack(process);
+          processes.untrack(process);
         }
       });
     } catch (RejectedExecutionException e) {
       timer.cancel(false);
       kill(process);
-      core.untrack(process);
+      processes.untrack(process);
       return done(request, ExecuteResponse.newBuilder().setExitCode(-1).setError("Failed to spawn: agent too busy"));
     }
     return result;

@@ -38,13 +38,19 @@ final class FileHandlers {
   /** Agents built on tokio 1.24 return at most 16 KiB from one read. */
   static final int OLD_BUILD_SINGLE_READ = 16 * 1024;
 
-  private FileHandlers() {}
+  private final Lazy<Sandbox, IOException> sandbox;
+  private final boolean oldBuildReads;
 
-  static AgentMessage write(AgentCore core, AgentMessage request) {
+  FileHandlers(Lazy<Sandbox, IOException> sandbox, boolean oldBuildReads) {
+    this.sandbox = sandbox;
+    this.oldBuildReads = oldBuildReads;
+  }
+
+  AgentMessage write(AgentMessage request) {
     FileWriteRequest r = request.getFileWrite();
     FileWriteResponse.Builder response = FileWriteResponse.newBuilder().setChunkNumber(r.getChunkNumber());
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       if (r.getCreateParents() && path.getParent() != null) {
         Files.createDirectories(path.getParent());
       }
@@ -78,11 +84,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileWriteResponse(response).build();
   }
 
-  static AgentMessage read(AgentCore core, AgentMessage request) {
+  AgentMessage read(AgentMessage request) {
     FileReadRequest r = request.getFileRead();
     FileReadResponse.Builder response = FileReadResponse.newBuilder().setOffset(r.getOffset());
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       Map<String, Object> attrs = Files.readAttributes(path, "unix:*");
       if (Boolean.TRUE.equals(attrs.get("isDirectory"))) {
         throw new GuestError("Failed to read file: Is a directory (os error 21)");
@@ -90,7 +96,7 @@ final class FileHandlers {
       long size = (Long) attrs.get("size");
       long chunk = r.getChunkSize() == 0 ? DEFAULT_CHUNK : Integer.toUnsignedLong(r.getChunkSize());
       long wanted = r.getLength() > 0 ? Math.min(r.getLength(), chunk) : chunk;
-      int singleRead = core.settings.oldBuildReads() ? OLD_BUILD_SINGLE_READ : MAX_SINGLE_READ;
+      int singleRead = oldBuildReads ? OLD_BUILD_SINGLE_READ : MAX_SINGLE_READ;
       long remaining = Math.max(0, size - r.getOffset());
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead), remaining));
       int n = 0;
@@ -114,11 +120,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileReadResponse(response).build();
   }
 
-  static AgentMessage stat(AgentCore core, AgentMessage request) {
+  AgentMessage stat(AgentMessage request) {
     String guestPath = request.getFileStat().getPath();
     FileStatResponse.Builder response = FileStatResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(guestPath);
+      Path path = sandbox.get().resolve(guestPath);
       // Build the entry first: a missing path must not leave success=true behind.
       DirectoryEntry entry = entry(path, guestPath);
       response.setSuccess(true).setEntry(entry);
@@ -130,11 +136,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileStatResponse(response).build();
   }
 
-  static AgentMessage createDirectory(AgentCore core, AgentMessage request) {
+  AgentMessage createDirectory(AgentMessage request) {
     CreateDirectoryRequest r = request.getCreateDirectory();
     CreateDirectoryResponse.Builder response = CreateDirectoryResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       if (r.getCreateParents()) {
         Files.createDirectories(path);
       } else {
@@ -152,12 +158,12 @@ final class FileHandlers {
     return Messages.replyTo(request).setCreateDirectoryResponse(response).build();
   }
 
-  static AgentMessage delete(AgentCore core, AgentMessage request) {
+  AgentMessage delete(AgentMessage request) {
     FileDeleteRequest r = request.getFileDelete();
     FileDeleteResponse.Builder response = FileDeleteResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(r.getPath());
-      if (path.equals(core.sandbox().root())) {
+      Path path = sandbox.get().resolve(r.getPath());
+      if (path.equals(sandbox.get().root())) {
         throw new GuestError("Refusing to delete /");
       }
       if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && r.getRecursive()) {

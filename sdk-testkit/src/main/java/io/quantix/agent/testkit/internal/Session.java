@@ -31,7 +31,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   /** A reverse-order batch that does not fill up is sent anyway after this long. */
   static final Duration BATCH_WINDOW = Duration.ofMillis(250);
 
-  private final AgentCore core;
+  private final SessionContext context;
   private final Channel channel;
   private final long number;
   private final FrameWriter writer;
@@ -50,11 +50,11 @@ final class Session extends ChannelInboundHandlerAdapter {
   /** A reply ready to go out; {@code epoch} is the session epoch its request arrived in. */
   record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault, int epoch) {}
 
-  Session(AgentCore core, Channel channel, long number) {
-    this.core = core;
+  Session(SessionContext context, Channel channel, long number) {
+    this.context = context;
     this.channel = channel;
     this.number = number;
-    this.writer = new FrameWriter(channel, core.counters, this::updateReadGate);
+    this.writer = new FrameWriter(channel, context.counters(), this::updateReadGate);
   }
 
   Channel channel() {
@@ -65,8 +65,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     return writer;
   }
 
-  AgentCore core() {
-    return core;
+  /** What this connection's agent gave it. */
+  SessionContext context() {
+    return context;
   }
 
   long number() {
@@ -82,7 +83,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     try {
       channel.eventLoop().execute(task);
     } catch (RejectedExecutionException shuttingDown) {
-      log.debug("fake agent {} is shutting down; task dropped", core.label());
+      log.debug("fake agent {} is shutting down; task dropped", context.label());
     }
   }
 
@@ -101,16 +102,16 @@ final class Session extends ChannelInboundHandlerAdapter {
       first.writeBytes(prefix);
       prefix.release();
     }
-    ByteBuf stale = core.server.drainStale(channel.alloc());
+    ByteBuf stale = context.server().drainStale(channel.alloc());
     if (stale != null) {
       first.writeBytes(stale);
       stale.release();
     }
-    ByteBuf ready = FrameWriter.encode(channel, core.agentReady());
+    ByteBuf ready = FrameWriter.encode(channel, context.guest().agentReady());
     first.writeBytes(ready);
     ready.release();
     writer.raw(first, 1);
-    Duration interval = core.settings.telemetryInterval();
+    Duration interval = context.settings().telemetryInterval();
     if (!interval.isZero()) {
       sendTelemetry();
       long nanos = interval.toNanos();
@@ -146,7 +147,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   void reset() {
     execute(() -> {
       epoch++;
-      send(core.agentReady());
+      send(context.guest().agentReady());
     });
   }
 
@@ -172,17 +173,17 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   private void sendTelemetry() {
     if (!channel.isWritable()) {
-      log.debug("fake agent {}: host not reading, telemetry tick skipped", core.label());
+      log.debug("fake agent {}: host not reading, telemetry tick skipped", context.label());
       return;
     }
-    writer.frame(core.telemetry());
+    writer.frame(context.guest().telemetry());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     AgentMessage request = (AgentMessage) msg;
-    core.counters.framesReceived.incrementAndGet();
-    if (inFlight >= core.settings.maxInFlight() || (backlog != null && !backlog.isEmpty())) {
+    context.counters().framesReceived.incrementAndGet();
+    if (inFlight >= context.settings().maxInFlight() || (backlog != null && !backlog.isEmpty())) {
       // Frames decoded from the last read beyond the limit wait here; reading itself has stopped,
       // so this holds at most one read's worth.
       if (backlog == null) {
@@ -195,7 +196,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   }
 
   private void process(AgentMessage request) {
-    Script.Decision decision = core.script.receive(request, number);
+    Script.Decision decision = context.script().receive(request, number);
     if (!Messages.isRequest(request.getPayloadCase())) {
       return;
     }
@@ -207,19 +208,19 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
     updateReadGate();
     int requestEpoch = epoch;
-    List<AgentMessage> now = core.answerNow(request, decision);
+    List<AgentMessage> now = context.router().answerNow(request, decision);
     if (now != null) {
       ready(new Pending(request, decision.sequence(), now, decision.fault(), requestEpoch));
       return;
     }
-    CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
+    CompletionStage<List<AgentMessage>> replies = context.router().dispatch(request, decision);
     replies.whenComplete((messages, error) -> execute(() ->
         ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
             decision.fault(), requestEpoch))));
   }
 
   private void ready(Pending pending) {
-    int batchSize = core.settings.reverseBatch();
+    int batchSize = context.settings().reverseBatch();
     if (batchSize == 0 || !channel.isActive() || !current(pending)) {
       deliver(pending);
       return;
@@ -265,7 +266,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       AgentMessage next;
-      while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
+      while (inFlight < context.settings().maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
         process(next);
       }
     } finally {
@@ -276,15 +277,15 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   /** Replies that can no longer go out on this connection go to the guest's port instead. */
   void orphan(List<AgentMessage> replies) {
-    core.server.orphan(replies);
+    context.server().orphan(replies);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof FrameOutcome.FrameDropped) {
-      core.counters.framesDropped.incrementAndGet();
+      context.counters().framesDropped.incrementAndGet();
     } else if (evt instanceof FrameOutcome.ResyncFailed) {
-      log.debug("fake agent {}: no frame magic in 64 KiB from the host; closing like the agent", core.label());
+      log.debug("fake agent {}: no frame magic in 64 KiB from the host; closing like the agent", context.label());
       ctx.close();
     }
     ctx.fireUserEventTriggered(evt);
@@ -313,18 +314,18 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
     backlog = null;
     writer.dispose();
-    core.server.sessionClosed(this);
+    context.server().sessionClosed(this);
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("fake agent {}: connection {} failed", core.label(), number, cause);
+    log.debug("fake agent {}: connection {} failed", context.label(), number, cause);
     ctx.close();
   }
 
   private void updateReadGate() {
-    int limit = core.settings.maxInFlight();
+    int limit = context.settings().maxInFlight();
     boolean read = (started || handshaking) && !stalled && inFlight < limit && writer.backlog() < limit
         && channel.isWritable();
     if (channel.config().isAutoRead() != read) {
