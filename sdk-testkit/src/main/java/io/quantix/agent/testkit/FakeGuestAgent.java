@@ -226,11 +226,24 @@ public final class FakeGuestAgent implements AutoCloseable {
   }
 
   /**
-   * Restarts the simulated agent process: a version installed by agent_update takes effect, replies
-   * in flight are lost, and AgentReady (with the new version) follows.
+   * Restarts the simulated agent process in place, as the real agent restarts behind QEMU's
+   * chardev: the host's connection stays open (nothing at the socket level shows it), replies in
+   * flight are lost, a version installed by agent_update takes effect, and the new process's
+   * AgentReady arrives in the middle of the session, followed at once by telemetry. With no host
+   * connected, in {@linkplain FakeGuestAgentBuilder#agentReadyOnPortOpen port-open mode} that
+   * AgentReady waits in the port for the next host.
    */
   public void restartAgent() {
-    core.restart();
+    core.restart(false);
+  }
+
+  /**
+   * {@link #restartAgent()}, with the old process killed while it was writing a frame: the host
+   * first gets half a telemetry frame, then the new AgentReady (the real agent's restart "may be
+   * preceded by a partial frame").
+   */
+  public void restartAgentMidFrame() {
+    core.restart(true);
   }
 
   /** Closes every host connection from the guest side, as when QEMU stops; keeps listening. */

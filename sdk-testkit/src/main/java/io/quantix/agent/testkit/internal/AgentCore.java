@@ -98,17 +98,18 @@ public final class AgentCore {
       @Override
       public void reboot() {
         server.forEachSession(Session::loseInFlight);
-        threads.group().schedule(() -> server.forEachSession(Session::reset),
+        threads.group().schedule(() -> server.portReopened(false),
             SystemHandlers.REBOOT_TIME.toMillis(), TimeUnit.MILLISECONDS);
       }
     };
     return new BuiltInDispatcher(
         new SystemHandlers(guest, state, control, threads.group(), label),
-        new FileHandlers(sandbox, settings.oldBuildReads()),
+        new FileHandlers(sandbox, settings.maxSingleRead(), settings.fsyncWrites(), counters),
         new DirectoryListing(sandbox),
         new InventoryHandlers(state, guest),
         new UpdateHandler(sandbox, state, guest),
-        new ExecHandler(script, settings.localShell(), processes, threads.group(), threads.workers()));
+        new ExecHandler(script, settings.localShell(), settings.killTimedOutCommands(), processes, threads.group(),
+            threads.workers()));
   }
 
   /** QEMU unlinks a leftover socket before binding; anything else at the path is an error. */
@@ -203,18 +204,21 @@ public final class AgentCore {
 
   /** A guest-side reset on every connection: replies in flight are lost, then AgentReady. */
   public void guestReset() {
-    server.forEachSession(Session::reset);
+    server.portReopened(false);
   }
 
-  /** Restarts the simulated agent process: an installed update takes effect, then AgentReady. */
-  public void restart() {
+  /**
+   * Restarts the simulated agent process: an installed update takes effect, then AgentReady
+   * ({@code cutFrameFirst}: after half a frame the old process was writing).
+   */
+  public void restart(boolean cutFrameFirst) {
     GuestStateImpl current = state.ifMade();
     String installed = current == null ? null : current.installedUpdate().orElse(null);
     if (installed != null) {
       guest.version(installed);
       current.installedUpdate(null);
     }
-    server.forEachSession(Session::reset);
+    server.portReopened(cutFrameFirst);
   }
 
   /** Stops listening, ends connections, timers and spawned processes, removes temporary files. */

@@ -68,6 +68,7 @@ public final class AgentServer {
     synchronized (this) {
       this.runtime = runtime;
       this.context = new SessionContext(settings, counters, guest, script, router, this, label);
+      openPort();
     }
     ChannelFuture bound = new ServerBootstrap()
         .group(runtime.group())
@@ -85,6 +86,66 @@ public final class AgentServer {
       serverChannel = bound.channel();
     }
     return bound;
+  }
+
+  /**
+   * What the guest port holds before the first host: the AgentReady the agent wrote when it opened
+   * the port (in that mode), then the stale backlog. In port-open mode the agent runs from the
+   * start, so its telemetry flows into the port while no host is connected.
+   */
+  private void openPort() {
+    if (!staleEnabled()) {
+      return;
+    }
+    int backlog = settings.staleBacklogBytes();
+    if (backlog > 0) {
+      stale = new StaleBuffer(Math.max(settings.staleBufferBytes(), backlog + (settings.agentReadyOnPortOpen()
+          ? guest.agentReady().getSerializedSize() + 8 : 0)), settings.staleWholeFrames());
+    }
+    if (settings.agentReadyOnPortOpen()) {
+      keep(guest.agentReady());
+    }
+    if (backlog > 0) {
+      fillBacklog(backlog);
+    }
+    if (settings.agentReadyOnPortOpen()) {
+      startIdleTelemetry();
+    }
+  }
+
+  /** Old telemetry frames, whole ones then the last cut, adding up to exactly {@code bytes}. */
+  private void fillBacklog(int bytes) {
+    int left = bytes;
+    while (left > 0) {
+      for (AgentMessage report : guest.pastTelemetry(left / 200 + 2)) {
+        ByteBuf frame = FrameEncoder.encode(report, ByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
+        int keep = Math.min(left, frame.readableBytes());
+        stale.offer(frame.retainedSlice(frame.readerIndex(), keep));
+        frame.release();
+        left -= keep;
+        if (left == 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The agent opened its port again (restart, guest reset): each served host gets AgentReady; with
+   * none connected, in port-open mode the AgentReady waits in the port for the next host.
+   */
+  void portReopened(boolean cutFrameFirst) {
+    List<Session> targets;
+    synchronized (this) {
+      targets = liveSessions();
+      if (targets.isEmpty()) {
+        if (settings.agentReadyOnPortOpen()) {
+          keep(guest.agentReady());
+        }
+        return;
+      }
+    }
+    targets.forEach(session -> session.reset(cutFrameFirst));
   }
 
   /** Accepts one connection at a time in single-client mode. */

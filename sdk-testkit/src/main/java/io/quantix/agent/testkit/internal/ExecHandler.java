@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * execute through the local shell with the agent's semantics (wire document §3.4): {@code sh -c}
  * for a bare command, direct exec with args; environment added; stdin /dev/null; timeout 0 means
  * 300 s and a timeout answers exit -1 with partial output discarded; each stream capped (0 means 1
- * MiB) and read stdout-then-stderr like the agent; wait_for_exit=false answers exit 0 at once.
- * Unlike the agent, a timed-out command is killed (with its descendants), and so is anything still
- * running when the fake agent closes, so tests leak no processes. Scripted command lines win over
- * the shell. Not API.
+ * MiB) and read stdout to its end before stderr like the agent, so a command that fills the stderr
+ * pipe (~64 KiB) while stdout is open stalls until its timeout; wait_for_exit=false answers exit 0
+ * at once. A timed-out command is killed (with its descendants) unless configured to be left
+ * running as the agent leaves it; anything still running when the fake agent closes is killed, so
+ * tests leak no processes. Scripted command lines win over the shell. Not API.
  */
 final class ExecHandler {
   private static final Logger log = LoggerFactory.getLogger(ExecHandler.class);
@@ -40,14 +41,16 @@ final class ExecHandler {
 
   private final Script script;
   private final boolean localShell;
+  private final boolean killTimedOut;
   private final ProcessTable processes;
   private final ScheduledExecutorService timers;
   private final Executor workers;
 
-  ExecHandler(Script script, boolean localShell, ProcessTable processes, ScheduledExecutorService timers,
-      Executor workers) {
+  ExecHandler(Script script, boolean localShell, boolean killTimedOut, ProcessTable processes,
+      ScheduledExecutorService timers, Executor workers) {
     this.script = script;
     this.localShell = localShell;
+    this.killTimedOut = killTimedOut;
     this.processes = processes;
     this.timers = timers;
     this.workers = workers;
@@ -116,7 +119,7 @@ final class ExecHandler {
     ScheduledFuture<?> timer = timers.schedule(() -> {
       ExecuteResponse.Builder timedOut = ExecuteResponse.newBuilder().setExitCode(-1).setTimedOut(true)
           .setStderr("Command timed out after " + timeout + " seconds").setDurationMs(millisSince(started));
-      if (result.complete(Messages.replyTo(request).setExecuteResponse(timedOut).build())) {
+      if (result.complete(Messages.replyTo(request).setExecuteResponse(timedOut).build()) && killTimedOut) {
         kill(process);
       }
     }, timeout, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.quantix.agent.testkit.internal;
 
 import com.google.protobuf.ByteString;
+import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.CreateDirectoryRequest;
 import io.quantix.agent.proto.CreateDirectoryResponse;
@@ -27,23 +28,25 @@ import java.util.Set;
 
 /**
  * File read, write, stat, mkdir and delete inside the sandbox, with the agent's semantics (wire
- * document §3.4): one request per chunk; chunk 0 at offset 0 truncates; a read is one read() call
- * whose short result sets eof. Runs on the worker executor. Not API.
+ * document §3.4): one request per chunk; chunk 0 at offset 0 truncates; a write is fsynced when
+ * configured (the agent fsyncs every chunk); a read is one read() call, capped like the agent's
+ * build caps it, whose short result sets eof. Runs on the worker executor. Not API.
  */
 final class FileHandlers {
   /** The agent's max_chunk_size, used when a read asks for chunk_size 0. */
   static final int DEFAULT_CHUNK = 64 * 1024;
-  /** tokio 1.48 returns at most 2 MiB from one File::read. */
-  static final int MAX_SINGLE_READ = 2 * 1024 * 1024;
-  /** Agents built on tokio 1.24 return at most 16 KiB from one read. */
-  static final int OLD_BUILD_SINGLE_READ = 16 * 1024;
 
   private final Lazy<Sandbox, IOException> sandbox;
-  private final boolean oldBuildReads;
+  /** Bytes one read() returns at most; 0 for no limit. */
+  private final int maxSingleRead;
+  private final boolean fsync;
+  private final Counters counters;
 
-  FileHandlers(Lazy<Sandbox, IOException> sandbox, boolean oldBuildReads) {
+  FileHandlers(Lazy<Sandbox, IOException> sandbox, int maxSingleRead, boolean fsync, Counters counters) {
     this.sandbox = sandbox;
-    this.oldBuildReads = oldBuildReads;
+    this.maxSingleRead = maxSingleRead;
+    this.fsync = fsync;
+    this.counters = counters;
   }
 
   AgentMessage write(AgentMessage request) {
@@ -71,6 +74,10 @@ final class FileHandlers {
         while (data.hasRemaining()) {
           file.write(data);
         }
+        if (fsync) {
+          file.force(true);
+          counters.fsyncs.incrementAndGet();
+        }
       }
       if (r.getMode() > 0) {
         chmod(path, r.getMode());
@@ -96,9 +103,10 @@ final class FileHandlers {
       long size = (Long) attrs.get("size");
       long chunk = r.getChunkSize() == 0 ? DEFAULT_CHUNK : Integer.toUnsignedLong(r.getChunkSize());
       long wanted = r.getLength() > 0 ? Math.min(r.getLength(), chunk) : chunk;
-      int singleRead = oldBuildReads ? OLD_BUILD_SINGLE_READ : MAX_SINGLE_READ;
+      long singleRead = maxSingleRead == 0 ? Long.MAX_VALUE : maxSingleRead;
       long remaining = Math.max(0, size - r.getOffset());
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead), remaining));
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead),
+          Math.min(remaining, Framing.MAX_PAYLOAD_LENGTH)));
       int n = 0;
       if (buffer.hasRemaining()) {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -7,6 +7,8 @@ import io.quantix.agent.proto.GetCapabilitiesResponse;
 import io.quantix.agent.proto.InterfaceInfo;
 import io.quantix.agent.proto.InterfaceState;
 import io.quantix.agent.proto.TelemetryReport;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,6 +94,26 @@ public final class GuestInfo {
   /** The next telemetry report. */
   public AgentMessage telemetry() {
     return telemetry(telemetryTicks.incrementAndGet());
+  }
+
+  /**
+   * Telemetry the guest wrote before now, for a stale backlog: {@code count} reports, oldest first,
+   * one telemetry period apart (5 s when telemetry is off), the newest one period ago, each with
+   * the timestamp and uptime of its time.
+   */
+  List<AgentMessage> pastTelemetry(int count) {
+    long periodMillis = settings.telemetryInterval().isZero() ? 5_000 : settings.telemetryInterval().toMillis();
+    long now = System.currentTimeMillis();
+    List<AgentMessage> reports = new ArrayList<>(count);
+    for (int i = count; i >= 1; i--) {
+      long at = now - i * periodMillis;
+      AgentMessage report = telemetry(-i);
+      reports.add(report.toBuilder()
+          .setTimestamp(Messages.timestamp(Instant.ofEpochMilli(at)))
+          .setTelemetry(report.getTelemetry().toBuilder().setUptimeSeconds(Math.max(0, (at - bootMillis) / 1000)))
+          .build());
+    }
+    return reports;
   }
 
   private AgentMessage telemetry(long tick) {

@@ -107,17 +107,32 @@ final class Session extends ChannelInboundHandlerAdapter {
       first.writeBytes(stale);
       stale.release();
     }
-    ByteBuf ready = FrameWriter.encode(channel, context.guest().agentReady());
-    first.writeBytes(ready);
-    ready.release();
-    writer.raw(first, 1);
+    if (!context.settings().agentReadyOnPortOpen()) {
+      ByteBuf ready = FrameWriter.encode(channel, context.guest().agentReady());
+      first.writeBytes(ready);
+      ready.release();
+    }
+    if (first.isReadable()) {
+      writer.raw(first, context.settings().agentReadyOnPortOpen() ? 0 : 1);
+    } else {
+      first.release();
+    }
+    startTelemetry();
+    updateReadGate();
+  }
+
+  /** Telemetry at once and every period, as the agent's interval timer does from its start. */
+  private void startTelemetry() {
     Duration interval = context.settings().telemetryInterval();
+    if (telemetry != null) {
+      telemetry.cancel(false);
+      telemetry = null;
+    }
     if (!interval.isZero()) {
       sendTelemetry();
       long nanos = interval.toNanos();
       telemetry = channel.eventLoop().scheduleAtFixedRate(this::sendTelemetry, nanos, nanos, TimeUnit.NANOSECONDS);
     }
-    updateReadGate();
   }
 
   /** Writes an unsolicited message (event, AgentReady) if the session has started. */
@@ -145,9 +160,32 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   /** A guest reset: every reply still in flight is lost, then AgentReady. */
   void reset() {
+    reset(false);
+  }
+
+  /**
+   * The agent restarted behind the port: every reply still in flight is lost; the old process may
+   * have died in the middle of a frame ({@code cutFrameFirst}: the first half of a telemetry frame);
+   * then the new process's AgentReady, and its telemetry starts over at once.
+   */
+  void reset(boolean cutFrameFirst) {
     execute(() -> {
       epoch++;
-      send(context.guest().agentReady());
+      if (!started) {
+        return;
+      }
+      if (!channel.isActive()) {
+        // Closed since the reset chose this session: the port still takes the frame.
+        orphan(List.of(context.guest().agentReady()));
+        return;
+      }
+      if (cutFrameFirst) {
+        ByteBuf frame = FrameWriter.encode(channel, context.guest().telemetry());
+        writer.raw(frame.retainedSlice(frame.readerIndex(), frame.readableBytes() / 2), 0);
+        frame.release();
+      }
+      writer.frame(context.guest().agentReady());
+      startTelemetry();
     });
   }
 
