@@ -76,6 +76,7 @@ public final class FakeGuestAgentBuilder {
   private int hybridVsockPort;
   private boolean shutdownReplies;
   private boolean localShell = true;
+  private boolean hostExec;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int recordLimit = DEFAULT_RECORD_LIMIT;
   private int workerThreads = DEFAULT_WORKER_THREADS;
@@ -266,9 +267,27 @@ public final class FakeGuestAgentBuilder {
     return this;
   }
 
-  /** Run unscripted commands through the local {@code sh} (default), or answer them exit 127. */
+  /**
+   * Answer unscripted commands (default), or answer every one "not found" (exit 127). How they are
+   * answered: from the built-in command set, or on the host with {@link #allowHostExec(boolean)}.
+   */
   public FakeGuestAgentBuilder localShell(boolean on) {
     this.localShell = on;
+    return this;
+  }
+
+  /**
+   * Run unscripted commands as real commands on the machine running the fake agent, as the user
+   * who started it: {@code sh -c} in the sandbox directory (the request's working directory is a
+   * guest path inside it) with a clean environment (a standard PATH, HOME at the sandbox, LANG, and
+   * the request's variables). Off by default: commands are then answered from a built-in command
+   * set that touches nothing but the sandbox ({@code echo printf true false exit cat head wc
+   * sha256sum seq sleep timeout uname id whoami hostname pwd cd env printenv test [ ls mkdir rm
+   * touch date nproc sh -c exec}, with {@code ; && || |}, quotes, {@code $VAR} and redirections),
+   * so that a test, a demo or a CI job never runs a guest's command on the host by accident.
+   */
+  public FakeGuestAgentBuilder allowHostExec(boolean on) {
+    this.hostExec = on;
     return this;
   }
 
@@ -320,7 +339,7 @@ public final class FakeGuestAgentBuilder {
     return new AgentSettings(socketPath, telemetryInterval, telemetryWhileDisconnected, sandbox, version,
         hostname, osName, osVersion, kernelVersion, architecture, ipAddresses, capabilities, singleClient, seed,
         reverseBatch, maxSingleRead, fsyncWrites, staleBufferBytes, staleWholeFrames, staleBacklogBytes,
-        agentReadyOnPortOpen, hybridVsockPort, shutdownReplies, localShell, killTimedOutCommands, maxInFlight,
+        agentReadyOnPortOpen, hybridVsockPort, shutdownReplies, localShell, hostExec, killTimedOutCommands, maxInFlight,
         recordLimit, workerThreads, preferNative);
   }
 }

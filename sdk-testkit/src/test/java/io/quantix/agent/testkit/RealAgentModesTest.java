@@ -187,7 +187,7 @@ class RealAgentModesTest {
 
   @Test
   void stdoutIsReadBeforeStderrSoAPipeFullOfStderrStallsUntilTheTimeout() throws Exception {
-    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).start();
+    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).allowHostExec(true).start();
         HostConnection host = HostConnection.open(agent)) {
       host.next();
       ExecuteResponse stalled = host.call(shell("head -c 100000 /dev/zero >&2; echo done", 1)).getExecuteResponse();
@@ -209,7 +209,7 @@ class RealAgentModesTest {
   void aTimedOutCommandIsLeftRunningLikeTheRealAgentDoes(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("pid");
     ProcessHandle child;
-    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO)
+    try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).allowHostExec(true)
         .killTimedOutCommands(false).start(); HostConnection host = HostConnection.open(agent)) {
       host.next();
       ExecuteResponse r = host.call(shell("echo $$ > " + pidFile + "; exec sleep 30", 1)).getExecuteResponse();

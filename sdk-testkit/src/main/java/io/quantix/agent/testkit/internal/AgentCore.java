@@ -108,8 +108,9 @@ public final class AgentCore {
         new DirectoryListing(sandbox),
         new InventoryHandlers(state, guest),
         new UpdateHandler(sandbox, state, guest),
-        new ExecHandler(script, settings.localShell(), settings.killTimedOutCommands(), processes, threads.group(),
-            threads.workers()));
+        new ExecHandler(script, settings.execMode(),
+            new BuiltInExec(sandbox, guest, state, settings.killTimedOutCommands(), threads.group(), threads.workers()),
+            new HostExec(sandbox, settings.killTimedOutCommands(), processes, threads.group(), threads.workers())));
   }
 
   /** QEMU unlinks a leftover socket before binding; anything else at the path is an error. */
@@ -237,8 +238,9 @@ public final class AgentCore {
     GuestStateImpl current = state.ifMade();
     if (current != null) {
       current.cancelTimers();
+      current.killCommands();
     }
-    running.forEach(ExecHandler::kill);
+    running.forEach(HostExec::kill);
     if (ownsRuntime) {
       runtime.close();
     }

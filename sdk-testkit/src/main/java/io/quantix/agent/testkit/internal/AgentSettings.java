@@ -32,7 +32,9 @@ import java.util.List;
  *     per host connection
  * @param hybridVsockPort expect a Firecracker CONNECT line for this port; 0 for plain virtio-serial
  * @param shutdownReplies answer shutdown and keep the session instead of powering off silently
- * @param localShell run commands through the local shell when no scripted result matches
+ * @param localShell answer unscripted commands (false: every one is "not found")
+ * @param hostExec run unscripted commands on the host (in the sandbox directory, clean
+ *     environment) instead of from the built-in command set
  * @param killTimedOutCommands kill a command that timed out (the agent leaves it running)
  * @param maxInFlight stop reading from a host while this many of its requests are unanswered
  * @param recordLimit how many received frames {@code takeRequest} can return (oldest dropped)
@@ -64,6 +66,7 @@ public record AgentSettings(
     int hybridVsockPort,
     boolean shutdownReplies,
     boolean localShell,
+    boolean hostExec,
     boolean killTimedOutCommands,
     int maxInFlight,
     int recordLimit,
@@ -83,12 +86,17 @@ public record AgentSettings(
     }
   }
 
+  /** How unscripted commands are answered. */
+  ExecHandler.Mode execMode() {
+    return !localShell ? ExecHandler.Mode.NONE : hostExec ? ExecHandler.Mode.HOST : ExecHandler.Mode.BUILT_IN;
+  }
+
   /** A copy listening on {@code path} with {@code seed}, as a fleet makes its agents. */
   public AgentSettings forFleetMember(Path path, Path sandboxDir, long memberSeed) {
     return new AgentSettings(path, telemetryInterval, telemetryWhileDisconnected, sandboxDir, version,
         hostname, osName, osVersion, kernelVersion, architecture, ipAddresses, capabilities,
         singleClient, memberSeed, reverseBatch, maxSingleRead, fsyncWrites, staleBufferBytes,
         staleWholeFrames, staleBacklogBytes, agentReadyOnPortOpen, hybridVsockPort, shutdownReplies,
-        localShell, killTimedOutCommands, maxInFlight, recordLimit, workerThreads, preferNative);
+        localShell, hostExec, killTimedOutCommands, maxInFlight, recordLimit, workerThreads, preferNative);
   }
 }

@@ -41,6 +41,15 @@ final class InventoryHandlers {
             java.time.Instant.now().minusSeconds(guest.uptimeSeconds() - process.getPid() / 10))));
       }
     }
+    for (GuestStateImpl.RunningCommand command : state.running()) {
+      String name = command.commandLine().trim().split("\\s+")[0];
+      if ((r.getMaxEntries() == 0 || response.getProcessesCount() < r.getMaxEntries())
+          && (matches(name, r.getFilter()) || matches(command.commandLine(), r.getFilter()))) {
+        response.addProcesses(ProcessInfo.newBuilder().setPid(command.pid()).setPpid(845).setName(name)
+            .setCommandLine(command.commandLine()).setUser(command.user()).setState("Sleeping").setThreadCount(1)
+            .setWorkingDirectory("/"));
+      }
+    }
     return Messages.replyTo(request).setListProcessesResponse(response).build();
   }
 
@@ -48,7 +57,7 @@ final class InventoryHandlers {
     int pid = request.getKillProcess().getPid();
     boolean exists = CannedData.PROCESSES.stream().anyMatch(p -> p.getPid() == pid);
     KillProcessResponse.Builder response = KillProcessResponse.newBuilder();
-    if (exists && state.get().kill(pid)) {
+    if (state.get().killCommand(pid) || (exists && state.get().kill(pid))) {
       response.setSuccess(true);
     } else {
       response.setError("Failed to kill process " + pid + ": ESRCH: No such process");
