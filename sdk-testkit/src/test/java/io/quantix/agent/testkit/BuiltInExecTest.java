@@ -69,6 +69,8 @@ class BuiltInExecTest {
     assertThat(exec(shell("echo hello from the guest; uname -s")).getStdout()).isEqualTo("hello from the guest\nLinux\n");
     assertThat(exec(shell("seq 3 | wc -l")).getStdout()).isEqualTo("3\n");
     assertThat(exec(shell("echo to-stderr 1>&2 2>/dev/null")).getStderr()).isEqualTo("to-stderr\n");
+    assertThat(exec(shell("test -n \"$UNSET\" || echo empty; echo \"[$UNSET]\" '$UNSET' \\$UNSET")).getStdout())
+        .as("a quoted expansion to nothing is still a word").isEqualTo("empty\n[] $UNSET $UNSET\n");
   }
 
   @Test

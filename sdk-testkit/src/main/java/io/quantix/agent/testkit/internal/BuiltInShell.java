@@ -261,8 +261,8 @@ final class BuiltInShell {
     StringBuilder out = new StringBuilder();
     boolean quoted = false;
     for (Part part : word.parts()) {
+      quoted |= part.quoted();
       if (part.literal()) {
-        quoted = true;
         out.append(part.text());
       } else {
         out.append(expandVariables(part.text()));

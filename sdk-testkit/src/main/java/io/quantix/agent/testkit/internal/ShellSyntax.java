@@ -12,8 +12,11 @@ import java.util.List;
  * structures: anything else is a syntax error, answered like {@code sh} answers one. Not API.
  */
 final class ShellSyntax {
-  /** A part of a word: literal text, or text whose {@code $} expansions still apply. */
-  record Part(String text, boolean literal) {}
+  /**
+   * A part of a word: literal text, or text whose {@code $} expansions still apply; a quoted part
+   * keeps its word even when it expands to nothing.
+   */
+  record Part(String text, boolean literal, boolean quoted) {}
 
   /** A word before expansion. */
   record Word(List<Part> parts) {}
@@ -167,14 +170,14 @@ final class ShellSyntax {
           throw new SyntaxError("Syntax error: Unterminated quoted string");
         }
         flush(parts, plain);
-        parts.add(new Part(text.substring(at + 1, end), true));
+        parts.add(new Part(text.substring(at + 1, end), true, true));
         at = end + 1;
       } else if (c == '"') {
         flush(parts, plain);
         doubleQuoted(parts);
       } else if (c == '\\' && at + 1 < text.length()) {
         flush(parts, plain);
-        parts.add(new Part(String.valueOf(text.charAt(at + 1)), true));
+        parts.add(new Part(String.valueOf(text.charAt(at + 1)), true, true));
         at += 2;
       } else {
         plain.append(c);
@@ -192,10 +195,10 @@ final class ShellSyntax {
       char c = text.charAt(at);
       if (c == '\\' && at + 1 < text.length() && "\"\\$`".indexOf(text.charAt(at + 1)) >= 0) {
         if (inner.length() > 0) {
-          parts.add(new Part(inner.toString(), false));
+          parts.add(new Part(inner.toString(), false, true));
           inner.setLength(0);
         }
-        parts.add(new Part(String.valueOf(text.charAt(at + 1)), true));
+        parts.add(new Part(String.valueOf(text.charAt(at + 1)), true, true));
         at += 2;
       } else {
         inner.append(c);
@@ -206,13 +209,13 @@ final class ShellSyntax {
       throw new SyntaxError("Syntax error: Unterminated quoted string");
     }
     at++;
-    // An empty "" is still a word: keep an empty literal part.
-    parts.add(new Part(inner.toString(), inner.length() == 0));
+    // "" and "$EMPTY" are still words.
+    parts.add(new Part(inner.toString(), false, true));
   }
 
   private static void flush(List<Part> parts, StringBuilder plain) {
     if (plain.length() > 0) {
-      parts.add(new Part(plain.toString(), false));
+      parts.add(new Part(plain.toString(), false, false));
       plain.setLength(0);
     }
   }
