@@ -5,10 +5,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentMetrics;
+import io.quantix.agent.client.AuditListener;
+import io.quantix.agent.client.CallGuard;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.internal.AgentClientImpl;
 import io.quantix.agent.client.internal.ConnectGate;
+import io.quantix.agent.client.internal.Guarding;
 import io.quantix.agent.client.internal.LinkConfig;
 import io.quantix.agent.client.internal.VmLink;
 import io.quantix.agent.transport.Endpoint;
@@ -213,7 +216,8 @@ public final class AgentRegistry implements AutoCloseable {
       this.config = new LinkConfig(loops, b.transports != null ? b.transports : Transports.load(),
           b.transportOptions, callbacks, events, b.metrics, b.maxInFlight, b.maxWaiting,
           b.connectTimeout, b.readyTimeout, b.resetGrace, b.keepAliveIdle, b.keepAliveMisses,
-          b.reconnectMin, b.reconnectMax, b.maxAttempts, b.breakerConfig);
+          b.reconnectMin, b.reconnectMax, b.maxAttempts, b.breakerConfig,
+          Guarding.of(b.callGuard, b.auditListener));
     }
 
     /**
@@ -371,6 +375,8 @@ public final class AgentRegistry implements AutoCloseable {
     private Transports transports;
     private TransportOptions transportOptions = TransportOptions.DEFAULT;
     private AgentMetrics metrics = AgentMetrics.NOOP;
+    private CallGuard callGuard;
+    private AuditListener auditListener;
     private CallOptions defaultOptions = CallOptions.DEFAULT;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxWaiting = DEFAULT_MAX_WAITING;
@@ -446,6 +452,22 @@ public final class AgentRegistry implements AutoCloseable {
     /** Metrics sink (default: none). */
     public Builder metrics(AgentMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Judges every operation of every VM before any I/O (default: none). One guard serves the
+     * whole registry and sees the VM id in each call, so per-VM rules live in the guard (the
+     * {@code quantix-agent-policy} module's {@code PolicyGuard} takes per-VM policies).
+     */
+    public Builder callGuard(CallGuard guard) {
+      this.callGuard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /** Receives one record per mutating operation of every VM (default: none). */
+    public Builder auditListener(AuditListener listener) {
+      this.auditListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
