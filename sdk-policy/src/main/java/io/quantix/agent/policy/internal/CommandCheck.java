@@ -43,6 +43,10 @@ public final class CommandCheck {
    */
   public static GuardVerdict check(String command, List<String> args, List<String> allowed,
       List<String> blocked, boolean shellAllowed) {
+    if (command.indexOf('\0') >= 0 || args.stream().anyMatch(a -> a.indexOf('\0') >= 0)) {
+      // A C string ends at the NUL: the program run would not be the one judged here.
+      return GuardVerdict.deny("commands.nul", "the command contains a NUL byte");
+    }
     String argv0 = command;
     String base = baseName(argv0);
     String script = null;
