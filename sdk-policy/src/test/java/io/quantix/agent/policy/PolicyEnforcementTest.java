@@ -86,6 +86,7 @@ class PolicyEnforcementTest {
     Path local = Files.write(sandbox.getParent().resolve("local-" + System.nanoTime()),
         new byte[100]);
     try {
+      h.client.files().mkdirs("/tmp").join();
       assertThat(h.client.upload(local, "/tmp/ok", UploadOptions.DEFAULT.withChunkSize(16)).join()
           .bytes()).isEqualTo(100);
     } finally {
