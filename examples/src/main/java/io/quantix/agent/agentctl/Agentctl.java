@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
         " 4:deadline exceeded",
         " 5:the guest reported a failure",
         " 6:protocol error",
+        " 8:denied by the host's policy (--policy); the verdict is printed",
         " *:exec: the guest command's own exit code; quiesce: the local command's"},
     footer = "")
 public final class Agentctl implements Runnable {
@@ -68,6 +69,9 @@ public final class Agentctl implements Runnable {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "debug logging, and stack traces with errors")
   boolean verbose;
+
+  @CommandLine.Mixin
+  PolicyOptions policy = new PolicyOptions();
 
   @Spec
   CommandSpec spec;
@@ -159,7 +163,7 @@ public final class Agentctl implements Runnable {
 
   /** The global options as subcommands see them. */
   Globals globals() {
-    return new Globals(List.copyOf(endpoints), timeout, json, verbose);
+    return new Globals(List.copyOf(endpoints), timeout, json, verbose, policy);
   }
 
   /**
@@ -169,8 +173,10 @@ public final class Agentctl implements Runnable {
    * @param timeout the --timeout value, or null
    * @param json whether --json was given
    * @param verbose whether --verbose was given
+   * @param policy --policy and --audit
    */
-  record Globals(List<String> endpoints, Duration timeout, boolean json, boolean verbose) {}
+  record Globals(List<String> endpoints, Duration timeout, boolean json, boolean verbose,
+      PolicyOptions policy) {}
 
   /** The jar's version from its manifest, or the SDK line when run from classes. */
   static final class Version implements CommandLine.IVersionProvider {

@@ -16,6 +16,8 @@ final class ExitCodes {
   static final int REMOTE_FAILURE = 5;
   /** The agent answered with something the protocol does not allow. */
   static final int PROTOCOL = 6;
+  /** The host's policy (--policy) denied the call; nothing was sent. */
+  static final int POLICY_DENIED = 8;
 
   private ExitCodes() {}
 }
