@@ -5,7 +5,10 @@ package io.quantix.agent.client;
  * the registry ({@code AgentRegistry.Builder.callGuard}); every operation of every client of that
  * registry passes through it once (an upload once, not once per chunk). A denied call fails with
  * {@code PERMISSION_DENIED} naming the rule, {@code mayHaveRun() == false}; a guard that throws
- * denies too (rule {@code guard.error}), so a broken guard fails closed.
+ * denies too (rule {@code guard.error}), so a broken guard fails closed. {@link
+ * GuestOperation#THAW} is never put to the guard: nothing may leave a guest frozen. Requests the
+ * SDK makes on its own behalf (keep-alive and readiness pings) are not guarded; the restart
+ * command of an agent update is an exec like any other.
  *
  * <p>Must be fast and thread-safe, and must not block: it runs on every caller's thread.
  *

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Enforces an {@link AgentPolicy} (with its per-VM overrides) as a registry's {@link CallGuard}:
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PolicyGuard implements CallGuard {
   private final AgentPolicy policy;
   private final AuditHealth audit;
-  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReferenceArray<RateLimiter>> limiters = new ConcurrentHashMap<>();
 
   private PolicyGuard(AgentPolicy policy, AuditHealth audit) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -74,28 +75,34 @@ public final class PolicyGuard implements CallGuard {
       return v;
     }
     OperationClass c = OperationClass.of(op);
-    GuardVerdict limited = acquire(p, call.vmId(), c, limits.get(c));
-    return limited != null ? limited : acquireOrAllow(p, call.vmId(), limits.get(OperationClass.ALL));
+    GuardVerdict limited = acquire(call.vmId(), c, limits.get(c));
+    return limited != null ? limited
+        : acquireOrAllow(call.vmId(), limits.get(OperationClass.ALL));
   }
 
-  private GuardVerdict acquireOrAllow(AgentPolicy p, String vmId, RateLimit all) {
-    GuardVerdict v = acquire(p, vmId, OperationClass.ALL, all);
+  private GuardVerdict acquireOrAllow(String vmId, RateLimit all) {
+    GuardVerdict v = acquire(vmId, OperationClass.ALL, all);
     return v != null ? v : GuardVerdict.allow();
   }
 
   /** Null when a permit was taken (or no limit applies), else the denial. */
-  private GuardVerdict acquire(AgentPolicy p, String vmId, OperationClass c, RateLimit limit) {
+  private GuardVerdict acquire(String vmId, OperationClass c, RateLimit limit) {
     if (limit == null) {
       return null;
     }
-    // Keyed by the policy too: an override's limiters are its own.
-    String key = vmId + '\0' + c.name() + '\0' + System.identityHashCode(p);
-    RateLimiter limiter = limiters.computeIfAbsent(key, k -> RateLimiter.of(
-        "agent-" + vmId + "-" + c.policyName(), RateLimiterConfig.custom()
-            .limitForPeriod(limit.limit())
-            .limitRefreshPeriod(limit.period())
-            .timeoutDuration(Duration.ZERO)
-            .build()));
+    // One slot per class and VM; forVm(vmId) is always the same policy, so vmId is the key.
+    AtomicReferenceArray<RateLimiter> slots = limiters.computeIfAbsent(vmId,
+        k -> new AtomicReferenceArray<>(OperationClass.values().length));
+    RateLimiter limiter = slots.get(c.ordinal());
+    if (limiter == null) {
+      RateLimiter made = RateLimiter.of("agent-" + vmId + "-" + c.policyName(),
+          RateLimiterConfig.custom()
+              .limitForPeriod(limit.limit())
+              .limitRefreshPeriod(limit.period())
+              .timeoutDuration(Duration.ZERO)
+              .build());
+      limiter = slots.compareAndSet(c.ordinal(), null, made) ? made : slots.get(c.ordinal());
+    }
     if (limiter.acquirePermission()) {
       return null;
     }
@@ -106,9 +113,8 @@ public final class PolicyGuard implements CallGuard {
 
   /** The limiter of {@code vmId} for {@code operations}, if one was made (for tests and metrics). */
   public RateLimiter limiter(String vmId, OperationClass operations) {
-    String key = vmId + '\0' + operations.name() + '\0'
-        + System.identityHashCode(policy.forVm(vmId));
-    return limiters.get(key);
+    AtomicReferenceArray<RateLimiter> slots = limiters.get(vmId);
+    return slots == null ? null : slots.get(operations.ordinal());
   }
 
   @Override

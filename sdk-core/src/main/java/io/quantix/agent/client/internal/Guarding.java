@@ -8,6 +8,7 @@ import io.quantix.agent.client.CallGuard;
 import io.quantix.agent.client.ExecResult;
 import io.quantix.agent.client.GuardVerdict;
 import io.quantix.agent.client.GuardedCall;
+import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.TransferResult;
 import io.quantix.agent.client.UpdateResult;
 import java.time.Duration;
@@ -78,7 +79,8 @@ public final class Guarding {
   }
 
   private AgentException judge(GuardedCall call) {
-    if (guard == null) {
+    // Thaw is never refused: a guard must not be able to leave a guest's filesystems frozen.
+    if (guard == null || call.operation() == GuestOperation.THAW) {
       return null;
     }
     GuardVerdict verdict;

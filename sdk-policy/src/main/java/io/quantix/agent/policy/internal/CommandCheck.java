@@ -29,8 +29,11 @@ public final class CommandCheck {
       "find", "parallel", "script", "systemd-run", "setpriv", "capsh", "firejail");
   private static final Set<String> INLINE_CODE_FLAGS = Set.of("-c", "-e", "-E", "--eval",
       "--command", "-r", "/c", "/C", "-Command");
-  private static final Pattern SEPARATORS = Pattern.compile("[\\s;&|()<>{}`$=,]+");
+  private static final String SEPARATORS = ";&|()<>{}`$=,";
   private static final Pattern SEGMENTS = Pattern.compile("\\|\\||&&|[;&|\\n(){}]");
+  private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+  private static final Pattern CODE_FLAG = Pattern.compile("-[a-zA-Z]*[ce]");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private CommandCheck() {}
 
@@ -93,16 +96,13 @@ public final class CommandCheck {
           + abbreviate(script) + "'");
     }
     boolean expands = script.indexOf('$') >= 0 || script.indexOf('`') >= 0;
-    String plain = script.replace("'", "").replace("\"", "").replace("\\", "");
+    String plain = unquoted(script);
     if (!blocked.isEmpty() || allowed != null) {
       if (expands) {
         return GuardVerdict.deny("commands.shell", "the shell command expands ($ or `), which "
             + "could build a command no rule sees: '" + abbreviate(script) + "'");
       }
-      for (String token : SEPARATORS.split(plain)) {
-        if (token.isEmpty()) {
-          continue;
-        }
+      for (String token : tokens(plain)) {
         String hit = blockedName(token, blocked);
         if (hit != null) {
           return GuardVerdict.deny("commands.block", "the shell command runs '" + token
@@ -128,10 +128,41 @@ public final class CommandCheck {
     return GuardVerdict.allow();
   }
 
+  /** {@code script} without quote characters and backslashes: {@code r''m} and {@code r\\m} are rm. */
+  private static String unquoted(String script) {
+    StringBuilder b = new StringBuilder(script.length());
+    for (int i = 0; i < script.length(); i++) {
+      char c = script.charAt(i);
+      if (c != '\'' && c != '"' && c != '\\') {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The words of {@code plain}, split at whitespace and shell punctuation. */
+  private static List<String> tokens(String plain) {
+    List<String> out = new java.util.ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= plain.length(); i++) {
+      boolean separator = i == plain.length() || Character.isWhitespace(plain.charAt(i))
+          || SEPARATORS.indexOf(plain.charAt(i)) >= 0;
+      if (separator) {
+        if (start >= 0) {
+          out.add(plain.substring(start, i));
+          start = -1;
+        }
+      } else if (start < 0) {
+        start = i;
+      }
+    }
+    return out;
+  }
+
   /** The first word of a shell segment that is not a variable assignment, or null. */
   private static String firstCommand(String segment) {
-    for (String word : segment.trim().split("\\s+")) {
-      if (word.isEmpty() || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+    for (String word : WHITESPACE.split(segment.trim())) {
+      if (word.isEmpty() || ASSIGNMENT.matcher(word).matches()) {
         continue;
       }
       return word;
@@ -144,7 +175,7 @@ public final class CommandCheck {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       // Clustered short flags such as "-ec" or "-xc" end in the code flag too.
-      if (INLINE_CODE_FLAGS.contains(a) || a.matches("-[a-zA-Z]*[ce]")) {
+      if (INLINE_CODE_FLAGS.contains(a) || CODE_FLAG.matcher(a).matches()) {
         return i;
       }
     }
