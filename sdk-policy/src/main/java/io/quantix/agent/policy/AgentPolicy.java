@@ -54,6 +54,7 @@ public final class AgentPolicy {
   private final Set<GuestOperation> deniedOperations;
   private final List<String> allowedCommands;
   private final List<String> blockedCommands;
+  private final Set<String> blockedNames;
   private final boolean shellAllowed;
   private final Map<Access, List<String>> paths;
   private final long maxTransferBytes;
@@ -69,6 +70,7 @@ public final class AgentPolicy {
         ? EnumSet.noneOf(GuestOperation.class) : EnumSet.copyOf(b.deniedOperations));
     this.allowedCommands = b.allowedCommands == null ? null : List.copyOf(b.allowedCommands);
     this.blockedCommands = List.copyOf(b.blockedCommands);
+    this.blockedNames = CommandCheck.baseNames(blockedCommands);
     this.shellAllowed = b.shellAllowed != null ? b.shellAllowed : b.allowedCommands == null;
     Map<Access, List<String>> p = new EnumMap<>(Access.class);
     b.paths.forEach((k, v) -> p.put(k, List.copyOf(v)));
@@ -126,7 +128,7 @@ public final class AgentPolicy {
     }
     if (op == GuestOperation.EXEC) {
       GuardVerdict v = CommandCheck.check(call.command(), call.args(), allowedCommands,
-          blockedCommands, shellAllowed);
+          blockedNames, shellAllowed);
       if (!v.allowed()) {
         return v;
       }

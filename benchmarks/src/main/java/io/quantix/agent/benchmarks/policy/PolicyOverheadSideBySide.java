@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The ping round trip without a guard, with an allow-all policy and with a 20-rule policy,
- * measured in alternating rounds in one JVM so that a busy machine slows all three alike: each
+ * measured interleaved ping by ping in one JVM so that a busy machine slows all three alike: each
  * round takes the median of {@code perRound} pings per subject; the table gives the median of the
  * round medians and each subject's ratio to the no-guard floor.
  *
@@ -31,7 +31,9 @@ public final class PolicyOverheadSideBySide {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-    String[] names = {"no guard (floor)", "allow-all policy", "20-rule policy"};
+    // A second unguarded subject, made last, shows how far two identical subjects differ here.
+    String[] names = {"no guard (floor)", "allow-all policy", "20-rule policy",
+        "no guard (control, made last)"};
     List<FakeGuestAgent> agents = new ArrayList<>();
     List<AgentRegistry> registries = new ArrayList<>();
     List<AgentClient> clients = new ArrayList<>();
@@ -56,19 +58,22 @@ public final class PolicyOverheadSideBySide {
           c.ping().join();
         }
       }
+      // Interleaved ping by ping (the order rotating), so that a load swing on a shared machine
+      // hits all three alike; each round's median per subject, then the median of the rounds.
       double[][] medians = new double[names.length][rounds];
-      long[] sample = new long[perRound];
+      long[][] sample = new long[names.length][perRound];
       for (int round = 0; round < rounds; round++) {
-        for (int s = 0; s < names.length; s++) {
-          int subject = (s + round) % names.length;  // rotate who goes first
-          AgentClient c = clients.get(subject);
-          for (int i = 0; i < perRound; i++) {
+        for (int i = 0; i < perRound; i++) {
+          for (int s = 0; s < names.length; s++) {
+            int subject = (s + i) % names.length;
             long t0 = System.nanoTime();
-            c.ping().join();
-            sample[i] = System.nanoTime() - t0;
+            clients.get(subject).ping().join();
+            sample[subject][i] = System.nanoTime() - t0;
           }
-          Arrays.sort(sample);
-          medians[subject][round] = sample[perRound / 2] / 1000.0;
+        }
+        for (int s = 0; s < names.length; s++) {
+          Arrays.sort(sample[s]);
+          medians[s][round] = sample[s][perRound / 2] / 1000.0;
         }
       }
       double floor = median(medians[0]);

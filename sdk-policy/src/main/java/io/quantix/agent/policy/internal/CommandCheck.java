@@ -41,11 +41,11 @@ public final class CommandCheck {
    * The verdict on {@code command} with {@code args} (empty: the agent runs {@code sh -c}).
    *
    * @param allowed allowed programs, or null for any
-   * @param blocked blocked programs
+   * @param blocked blocked programs, by base name ({@link #baseNames})
    * @param shellAllowed whether shell strings and inline interpreter code may run
    */
   public static GuardVerdict check(String command, List<String> args, List<String> allowed,
-      List<String> blocked, boolean shellAllowed) {
+      Set<String> blocked, boolean shellAllowed) {
     if (command.indexOf('\0') >= 0 || args.stream().anyMatch(a -> a.indexOf('\0') >= 0)) {
       // A C string ends at the NUL: the program run would not be the one judged here.
       return GuardVerdict.deny("commands.nul", "the command contains a NUL byte");
@@ -90,7 +90,7 @@ public final class CommandCheck {
   }
 
   private static GuardVerdict checkScript(String script, List<String> allowed,
-      List<String> blocked, boolean shellAllowed) {
+      Set<String> blocked, boolean shellAllowed) {
     if (!shellAllowed) {
       return GuardVerdict.deny("commands.shell", "shell commands are not allowed: '"
           + abbreviate(script) + "'");
@@ -182,17 +182,29 @@ public final class CommandCheck {
     return -1;
   }
 
-  /** The blocked entry {@code token} matches (by base name, globs included), or null. */
-  static String blockedName(String token, List<String> blocked) {
+  /** The base names of {@code programs}, for {@link #check}'s block list. */
+  public static Set<String> baseNames(List<String> programs) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    for (String p : programs) {
+      names.add(baseName(p));
+    }
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
+  /** The blocked name {@code token} matches (by base name, globs included), or null. */
+  static String blockedName(String token, Set<String> blocked) {
     if (blocked.isEmpty()) {
       return null;
     }
     String b = baseName(token);
-    boolean glob = b.indexOf('*') >= 0 || b.indexOf('?') >= 0 || b.indexOf('[') >= 0;
-    for (String entry : blocked) {
-      String e = baseName(entry);
-      if (b.equals(e) || glob && globMatches(b, e)) {
-        return entry;
+    if (blocked.contains(b)) {
+      return b;
+    }
+    if (b.indexOf('*') >= 0 || b.indexOf('?') >= 0 || b.indexOf('[') >= 0) {
+      for (String name : blocked) {
+        if (globMatches(b, name)) {
+          return name;
+        }
       }
     }
     return null;
