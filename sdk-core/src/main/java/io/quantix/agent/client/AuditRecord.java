@@ -66,6 +66,7 @@ public record AuditRecord(Instant time, GuardedCall call, String outcome, boolea
 
   /** The failure code; empty on success. */
   public Optional<AgentException.Code> code() {
-    return OK.equals(outcome) ? Optional.empty() : Optional.of(AgentException.Code.valueOf(outcome));
+    return OK.equals(outcome) ? Optional.empty()
+        : Optional.of(AgentException.Code.valueOf(outcome));
   }
 }

@@ -80,7 +80,8 @@ public final class GuardedCall {
     return bytes;
   }
 
-  /** For {@link GuestOperation#EXEC}: the command (a shell string when {@link #args()} is empty). */
+  /** For {@link GuestOperation#EXEC}: the command (a shell string when {@link #args()} is empty).
+   */
   public String command() {
     return command;
   }
@@ -90,7 +91,7 @@ public final class GuardedCall {
     return args;
   }
 
-  /** For {@link GuestOperation#EXEC}: whether the agent runs {@link #command()} with {@code sh -c}. */
+  /** For {@link GuestOperation#EXEC}: whether the agent runs {@link #command()} with sh -c. */
   public boolean shellForm() {
     return operation == GuestOperation.EXEC && args.isEmpty();
   }

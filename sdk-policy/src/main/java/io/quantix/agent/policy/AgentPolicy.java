@@ -137,7 +137,8 @@ public final class AgentPolicy {
             + " exceeds " + maxExecTimeout + " (a timeout of 0 means the agent's 300 s)");
       }
     }
-    if (maxTransferBytes >= 0 && (op == GuestOperation.UPLOAD || op == GuestOperation.AGENT_UPDATE)) {
+    boolean transfer = op == GuestOperation.UPLOAD || op == GuestOperation.AGENT_UPDATE;
+    if (maxTransferBytes >= 0 && transfer) {
       if (call.bytes() < 0) {
         return GuardVerdict.deny("maxTransferBytes", "the size is unknown and transfers are "
             + "limited to " + maxTransferBytes + " bytes");
@@ -323,7 +324,8 @@ public final class AgentPolicy {
 
     /** The policy of {@code vmId}, replacing this one for that VM. */
     public Builder vm(String vmId, AgentPolicy policy) {
-      vmOverrides.put(Objects.requireNonNull(vmId, "vmId"), Objects.requireNonNull(policy, "policy"));
+      vmOverrides.put(Objects.requireNonNull(vmId, "vmId"),
+          Objects.requireNonNull(policy, "policy"));
       return this;
     }
 

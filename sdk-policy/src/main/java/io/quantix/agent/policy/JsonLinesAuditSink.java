@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * calls. After a failure the next record reopens the file.
  *
  * <pre>{@code
- * try (JsonLinesAuditSink audit = JsonLinesAuditSink.builder(Path.of("/var/log/quantix/audit.jsonl"))
+ * Path file = Path.of("/var/log/quantix/audit.jsonl");
+ * try (JsonLinesAuditSink audit = JsonLinesAuditSink.builder(file)
  *     .maxFileBytes(64L << 20).maxFiles(10).fsync(FsyncPolicy.EVERY_RECORD).build()) {
  *   AgentRegistry agents = AgentRegistry.builder().auditListener(audit).build();
  * }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * taken last.
  *
  * <pre>{@code
- * JsonLinesAuditSink audit = JsonLinesAuditSink.builder(Path.of("/var/log/quantix/audit.jsonl")).build();
+ * JsonLinesAuditSink audit = JsonLinesAuditSink.builder(Path.of("/var/log/quantix/audit.jsonl"))
+ *     .build();
  * PolicyGuard guard = PolicyGuard.of(AgentPolicy.load(Path.of("policy.yaml")), audit);
  * AgentRegistry agents = AgentRegistry.builder().callGuard(guard).auditListener(audit).build();
  * }</pre>
@@ -111,7 +112,7 @@ public final class PolicyGuard implements CallGuard {
         + limit.period());
   }
 
-  /** The limiter of {@code vmId} for {@code operations}, if one was made (for tests and metrics). */
+  /** The limiter of {@code vmId} for {@code operations}, if one was made (tests, metrics). */
   public RateLimiter limiter(String vmId, OperationClass operations) {
     AtomicReferenceArray<RateLimiter> slots = limiters.get(vmId);
     return slots == null ? null : slots.get(operations.ordinal());

@@ -21,7 +21,8 @@ public final class CommandCheck {
       "csh", "tcsh", "fish", "busybox", "toybox", "cmd", "cmd.exe", "powershell", "pwsh");
   /** Interpreters that run code given in an argument. */
   static final Set<String> INTERPRETERS = Set.of("python", "python2", "python3", "perl", "ruby",
-      "node", "nodejs", "php", "lua", "awk", "gawk", "mawk", "nawk", "tclsh", "expect", "osascript");
+      "node", "nodejs", "php", "lua", "awk", "gawk", "mawk", "nawk", "tclsh", "expect",
+      "osascript");
   /** Programs that run another program named in their arguments. */
   static final Set<String> WRAPPERS = Set.of("env", "sudo", "doas", "su", "runuser", "nice",
       "ionice", "nohup", "setsid", "stdbuf", "timeout", "time", "xargs", "chroot", "unshare",
@@ -128,7 +129,7 @@ public final class CommandCheck {
     return GuardVerdict.allow();
   }
 
-  /** {@code script} without quote characters and backslashes: {@code r''m} and {@code r\\m} are rm. */
+  /** {@code script} without quotes and backslashes: {@code r''m} and {@code r\m} are rm. */
   private static String unquoted(String script) {
     StringBuilder b = new StringBuilder(script.length());
     for (int i = 0; i < script.length(); i++) {

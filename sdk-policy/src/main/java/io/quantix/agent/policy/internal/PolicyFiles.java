@@ -63,8 +63,8 @@ public final class PolicyFiles {
       String key = e.getKey();
       JsonNode v = e.getValue();
       if (!TOP.contains(key) || key.equals("vms") && !top) {
-        throw new IllegalArgumentException("unknown key '" + key + "'" + (top ? "" : " in a vms entry")
-            + "; expected one of " + TOP);
+        throw new IllegalArgumentException("unknown key '" + key + "'"
+            + (top ? "" : " in a vms entry") + "; expected one of " + TOP);
       }
       switch (key) {
         case "operations":

@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO) and sizes ({@code 10MiB}). */
+/**
+ * Durations ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO) and sizes
+ * ({@code 10MiB}).
+ */
 public final class Units {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
@@ -43,7 +46,8 @@ public final class Units {
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2);
-    int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
+    int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20
+        : unit.startsWith("g") ? 30 : 0;
     return Math.multiplyExact(n, 1L << shift);
   }
 }
