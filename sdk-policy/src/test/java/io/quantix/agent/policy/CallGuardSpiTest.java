@@ -94,4 +94,27 @@ class CallGuardSpiTest {
       assertThat(r.mayHaveRun()).isTrue();
     }
   }
+  @Test
+  void theRestartOfAnAgentUpdateIsAnExecLikeAnyOtherAndKeepsThePrincipal() {
+    List<GuardedCall> seen = new CopyOnWriteArrayList<>();
+    CallGuard noExec = call -> {
+      seen.add(call);
+      return call.operation() == GuestOperation.EXEC
+          ? GuardVerdict.deny("operations.deny", "exec is denied") : GuardVerdict.allow();
+    };
+    try (PolicyHarness h = new PolicyHarness(sandbox, noExec, null)) {
+      Throwable t = catchThrowable(() -> h.client.withOptions(
+              io.quantix.agent.client.CallOptions.DEFAULT.withPrincipal("ops-bot"))
+          .updates().push(new byte[] {1, 2, 3}, "0.1.28",
+              io.quantix.agent.client.UpdateOptions.DEFAULT.withRestart(Duration.ofSeconds(5)))
+          .join());
+      AgentException e = AgentException.from(t);
+      assertThat(e.code()).isEqualTo(Code.PERMISSION_DENIED);
+      assertThat(e.getMessage()).contains("installed, but the restart command failed")
+          .contains("rule operations.deny");
+      assertThat(seen).extracting(GuardedCall::operation)
+          .containsExactly(GuestOperation.AGENT_UPDATE, GuestOperation.EXEC);
+      assertThat(seen).allSatisfy(c -> assertThat(c.principal()).contains("ops-bot"));
+    }
+  }
 }

@@ -145,8 +145,8 @@ final class UpdateRun extends SequentialChunks<AgentUpdateResponse, UpdateResult
         finish(verdict, info.version());
       }
     });
-    AgentClientImpl execView = new AgentClientImpl(client.link(),
-        CallOptions.DEFAULT.withTimeout(options.restartTimeout()));
+    AgentClientImpl execView = new AgentClientImpl(client.link(), CallOptions.DEFAULT
+        .withTimeout(options.restartTimeout()).withPrincipal(client.options().principal()));
     execView.exec(options.restartCommand()).whenComplete((r, e) -> {
       if (e == null) {
         return;
