@@ -38,7 +38,9 @@ public final class AgentException extends RuntimeException {
     /** The call's arguments are invalid; nothing was sent. */
     INVALID_ARGUMENT,
     /** The agent or platform lacks the feature. */
-    NOT_SUPPORTED
+    NOT_SUPPORTED,
+    /** The host's policy ({@code CallGuard}) refused the call; nothing was sent. */
+    PERMISSION_DENIED
   }
 
   private final Code code;

@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
         " 5:the guest reported a failure",
         " 6:protocol error",
         " 7:status: some VM is not CONNECTED",
+        " 8:denied by the host's policy (--policy); the verdict is printed",
         " *:exec: the guest command's own exit code; quiesce: the local command's"},
     footer = "")
 public final class Agentctl implements Runnable {
@@ -80,6 +81,9 @@ public final class Agentctl implements Runnable {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "debug logging, and stack traces with errors")
   boolean verbose;
+
+  @CommandLine.Mixin
+  PolicyOptions policy = new PolicyOptions();
 
   @Spec
   CommandSpec spec;
@@ -192,7 +196,7 @@ public final class Agentctl implements Runnable {
 
   /** The global options as subcommands see them. */
   Globals globals() {
-    return new Globals(List.copyOf(endpoints), timeout, json, verbose, lockDir);
+    return new Globals(List.copyOf(endpoints), timeout, json, verbose, lockDir, policy);
   }
 
   /**
@@ -203,9 +207,10 @@ public final class Agentctl implements Runnable {
    * @param json whether --json was given
    * @param verbose whether --verbose was given
    * @param lockDir the --lock-dir value, or null
+   * @param policy --policy and --audit
    */
   record Globals(List<String> endpoints, Duration timeout, boolean json, boolean verbose,
-      Path lockDir) {}
+      Path lockDir, PolicyOptions policy) {}
 
   /** The jar's version from its manifest, or the SDK line when run from classes. */
   static final class Version implements CommandLine.IVersionProvider {

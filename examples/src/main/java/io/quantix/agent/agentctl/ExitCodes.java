@@ -18,6 +18,8 @@ final class ExitCodes {
   static final int PROTOCOL = 6;
   /** {@code status}: at least one VM is not CONNECTED. */
   static final int NOT_ALL_CONNECTED = 7;
+  /** The host's policy (--policy) denied the call; nothing was sent. */
+  static final int POLICY_DENIED = 8;
 
   private ExitCodes() {}
 }

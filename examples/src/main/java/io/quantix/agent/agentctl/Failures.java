@@ -104,6 +104,8 @@ final class Failures {
         return new Failure(ExitCodes.USAGE, message);
       case CANCELLED:
         return new Failure(ExitCodes.FAILURE, "cancelled: " + message);
+      case PERMISSION_DENIED:
+        return new Failure(ExitCodes.POLICY_DENIED, "denied by policy: " + message);
       case RESOURCE_EXHAUSTED:
         return new Failure(ExitCodes.FAILURE, "limit reached: " + message);
       default:

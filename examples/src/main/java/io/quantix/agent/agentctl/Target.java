@@ -25,6 +25,7 @@ final class Target implements AutoCloseable {
   private final AgentRegistry registry;
   private final AgentClient client;
   private final Duration timeout;
+  private java.io.Closeable audit = () -> { };
 
   private Target(String vmId, List<Endpoint> endpoints, AgentRegistry registry, Duration timeout) {
     this.vmId = vmId;
@@ -46,10 +47,14 @@ final class Target implements AutoCloseable {
     }
     List<Endpoint> eps = Endpoints.parseAll(globals.endpoints());
     String vm = Endpoints.vmId(eps.get(0));
-    AgentRegistry registry = Endpoints.registry(globals.timeout(), globals.lockDir())
-        .resolver(EndpointResolver.explicit(Map.of(vm, eps))).build();
+    AgentRegistry.Builder builder = Endpoints.registry(globals.timeout(), globals.lockDir())
+        .resolver(EndpointResolver.explicit(Map.of(vm, eps)));
+    java.io.Closeable audit = globals.policy().applyTo(builder);
+    AgentRegistry registry = builder.build();
     try {
-      return new Target(vm, List.copyOf(eps), registry, globals.timeout());
+      Target t = new Target(vm, List.copyOf(eps), registry, globals.timeout());
+      t.audit = audit;
+      return t;
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -137,5 +142,10 @@ final class Target implements AutoCloseable {
   @Override
   public void close() {
     registry.close();
+    try {
+      audit.close();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("closing the audit file", e);
+    }
   }
 }

@@ -6,6 +6,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentMetrics;
+import io.quantix.agent.client.AuditListener;
+import io.quantix.agent.client.CallGuard;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.internal.AgentClientImpl;
@@ -197,6 +199,8 @@ public final class AgentRegistry implements AutoCloseable {
     AgentMetrics metrics = AgentMetrics.NOOP;
     CallOptions defaultOptions = CallOptions.DEFAULT;
     private LinkSettings.Builder settings = LinkSettings.custom();
+    CallGuard callGuard;
+    AuditListener auditListener;
 
     private Builder() {}
 
@@ -256,6 +260,22 @@ public final class AgentRegistry implements AutoCloseable {
     /** Metrics sink (default: none). */
     public Builder metrics(AgentMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Judges every operation of every VM before any I/O (default: none). One guard serves the
+     * whole registry and sees the VM id in each call, so per-VM rules live in the guard (the
+     * {@code quantix-agent-policy} module's {@code PolicyGuard} takes per-VM policies).
+     */
+    public Builder callGuard(CallGuard guard) {
+      this.callGuard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /** Receives one record per mutating operation of every VM (default: none). */
+    public Builder auditListener(AuditListener listener) {
+      this.auditListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.quantix.agent.registry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.CallOptions;
+import io.quantix.agent.client.internal.Guarding;
 import io.quantix.agent.client.internal.ConnectGate;
 import io.quantix.agent.client.internal.LinkConfig;
 import io.quantix.agent.client.internal.VmLink;
@@ -86,7 +87,7 @@ private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
         b.transportOptions, callbacks, events, b.metrics, s.maxInFlight(), s.maxWaiting(),
         s.connectTimeout(), s.readyTimeout(), s.resetGrace(), s.keepAliveIdle(),
         s.keepAliveMisses(), s.reconnectMin(), s.reconnectMax(), s.maxAttempts(),
-        s.circuitBreaker());
+        s.circuitBreaker(), Guarding.of(b.callGuard, b.auditListener));
   }
 
   /**

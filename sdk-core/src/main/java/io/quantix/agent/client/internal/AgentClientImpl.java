@@ -20,6 +20,8 @@ import io.quantix.agent.client.GuestLifecycle;
 import io.quantix.agent.client.GuestProcesses;
 import io.quantix.agent.client.GuestServices;
 import io.quantix.agent.client.GuestSnapshots;
+import io.quantix.agent.client.GuardedCall;
+import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
@@ -41,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** {@link AgentClient} over one {@link VmLink}; a cheap view that carries its call options. */
 public final class AgentClientImpl implements AgentClient {
@@ -91,10 +95,40 @@ public final class AgentClientImpl implements AgentClient {
    */
   public <T> CompletableFuture<T> call(Operation operation, AgentMessage request, Deadline deadline,
       String capability, boolean successOnDisconnect, Function<AgentMessage, T> mapper) {
+    Guarding guarding = link.config().guarding();
+    if (!guarding.active()) {
+      return sendPart(operation, request, deadline, capability, successOnDisconnect, mapper);
+    }
+    return guarding.run(GuardedCalls.of(vmId(), options.principal(), request),
+        () -> sendPart(operation, request, deadline, capability, successOnDisconnect, mapper), null);
+  }
+
+  /**
+   * {@link #call} without the registry's guard and audit: for the requests of an operation that
+   * was judged as a whole by {@link #guarded} (the chunks of an upload, download or update).
+   */
+  <T> CompletableFuture<T> sendPart(Operation operation, AgentMessage request, Deadline deadline,
+      String capability, boolean successOnDisconnect, Function<AgentMessage, T> mapper) {
     Call<T> call = new Call<>(operation, request, deadline, options.retryMayHaveRun(),
         capability != null ? capability : operation.capability(), successOnDisconnect, mapper,
         link.completions());
     return link.submit(call);
+  }
+
+  /**
+   * Starts a multi-request operation under the registry's guard and audit, judged once as the
+   * call {@code describe} builds (from {@link #describe}); {@code sentBytes} reports the bytes
+   * moved so far for its audit record.
+   */
+  <T> CompletableFuture<T> guarded(Supplier<GuardedCall> describe,
+      Supplier<CompletableFuture<T>> start, LongSupplier sentBytes) {
+    Guarding guarding = link.config().guarding();
+    return guarding.active() ? guarding.run(describe.get(), start, sentBytes) : start.get();
+  }
+
+  /** A description of an operation on this VM by this view's principal. */
+  GuardedCall.Builder describe(GuestOperation operation) {
+    return GuardedCall.builder(vmId(), operation).principal(options.principal());
   }
 
   /** {@link #call} with this client's deadline and the operation's capability. */

@@ -4,6 +4,7 @@ import io.quantix.agent.internal.Checks;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.client.AgentUpdates;
+import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.UpdateOptions;
 import io.quantix.agent.client.UpdateResult;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class AgentUpdatesImpl implements AgentUpdates {
           size = total;
         }
         return new Prepared(ChunkSource.ofPath(binary), digest, size);
-      }, targetVersion, options);
+      }, targetVersion, options, declaredSize(binary));
     });
   }
 
@@ -73,7 +74,7 @@ final class AgentUpdatesImpl implements AgentUpdates {
       checkCommon(targetVersion, options);
       byte[] copy = binary.clone();
       return begin(() -> new Prepared(ChunkSource.ofBytes(copy), sha256().digest(copy),
-          copy.length), targetVersion, options);
+          copy.length), targetVersion, options, copy.length);
     });
   }
 
@@ -84,7 +85,23 @@ final class AgentUpdatesImpl implements AgentUpdates {
     Prepared prepare() throws IOException;
   }
 
+  /** The binary's size for the guard, or -1 when it cannot be read now (preparation says why). */
+  private static long declaredSize(Path binary) {
+    try {
+      return Files.size(binary);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private CompletableFuture<UpdateResult> begin(Preparation preparation, String target,
+      UpdateOptions options, long declaredSize) {
+    return client.guarded(() -> client.describe(GuestOperation.AGENT_UPDATE)
+        .argument("target", target).bytes(declaredSize).build(),
+        () -> prepareAndRun(preparation, target, options), null);
+  }
+
+  private CompletableFuture<UpdateResult> prepareAndRun(Preparation preparation, String target,
       UpdateOptions options) {
     CompletableFuture<UpdateResult> result = new CompletableFuture<>();
     client.link().config().callbackExecutor().execute(() -> {

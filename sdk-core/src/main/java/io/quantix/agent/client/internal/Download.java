@@ -6,6 +6,7 @@ import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.DownloadOptions;
+import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.TransferResult;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.FileReadRequest;
@@ -67,10 +68,13 @@ final class Download {
     }
     Download d = new Download(client, remotePath, sink, options);
     d.result.whenComplete((r, e) -> d.cancelOutstanding());
-    synchronized (d) {
-      d.request(0, options.chunkSize());
-    }
-    return d.result;
+    return client.guarded(
+        () -> client.describe(GuestOperation.DOWNLOAD).path(remotePath).build(), () -> {
+          synchronized (d) {
+            d.request(0, options.chunkSize());
+          }
+          return d.result;
+        }, null);
   }
 
   static CompletableFuture<TransferResult> toPath(AgentClientImpl client, String remotePath,
@@ -120,7 +124,7 @@ final class Download {
     FileReadRequest req = FileReadRequest.newBuilder().setPath(remotePath).setOffset(offset)
         .setLength(length).setChunkSize(length).build();
     Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
-    CompletableFuture<FileReadResponse> f = client.call(Operation.FILE_READ,
+    CompletableFuture<FileReadResponse> f = client.sendPart(Operation.FILE_READ,
         AgentMessage.newBuilder().setFileRead(req).build(), deadline, null, false,
         AgentMessage::getFileReadResponse);
     inFlight.add(f);

@@ -28,10 +28,11 @@ import java.util.concurrent.Executor;
  * @param reconnectMax largest reconnect delay
  * @param maxAttempts attempts per call, first included
  * @param breakerConfig the per-VM circuit breaker's configuration
+ * @param guarding the registry's call guard and audit listener
  */
 public record LinkConfig(EventLoops eventLoops, Transports transports,
     TransportOptions transportOptions, Executor callbackExecutor, Executor eventExecutor,
     AgentMetrics metrics, int maxInFlight, int maxWaiting, Duration connectTimeout,
     Duration readyTimeout, Duration resetGrace, Duration keepAliveIdle, int keepAliveMisses,
     Duration reconnectMin, Duration reconnectMax, int maxAttempts,
-    CircuitBreakerConfig breakerConfig) {}
+    CircuitBreakerConfig breakerConfig, Guarding guarding) {}

@@ -73,7 +73,7 @@ final class UpdateRun extends SequentialChunks<AgentUpdateResponse, UpdateResult
       req.setChecksumSha256(sha256).setTotalSize(size);
     }
     Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
-    return client.call(Operation.AGENT_UPDATE,
+    return client.sendPart(Operation.AGENT_UPDATE,
         AgentMessage.newBuilder().setAgentUpdate(req).build(), deadline, null, false,
         m -> m.getAgentUpdateResponse());
   }
@@ -145,8 +145,8 @@ final class UpdateRun extends SequentialChunks<AgentUpdateResponse, UpdateResult
         finish(verdict, info.version());
       }
     });
-    AgentClientImpl execView = new AgentClientImpl(client.link(),
-        CallOptions.DEFAULT.withTimeout(options.restartTimeout()));
+    AgentClientImpl execView = new AgentClientImpl(client.link(), CallOptions.DEFAULT
+        .withTimeout(options.restartTimeout()).withPrincipal(client.options().principal()));
     execView.exec(options.restartCommand()).whenComplete((r, e) -> {
       if (e == null) {
         return;

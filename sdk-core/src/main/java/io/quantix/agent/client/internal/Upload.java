@@ -6,6 +6,8 @@ import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.client.CallOptions;
+import io.quantix.agent.client.GuardedCall;
+import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.TransferResult;
 import io.quantix.agent.client.UploadOptions;
 import io.quantix.agent.proto.AgentMessage;
@@ -58,8 +60,24 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
           "cannot read upload source: " + e));
     }
     Upload upload = new Upload(client, source, remotePath, options);
-    client.link().config().callbackExecutor().execute(upload::start);
-    return upload.result;
+    CompletableFuture<TransferResult> guarded = client.guarded(upload::describe, () -> {
+      client.link().config().callbackExecutor().execute(upload::start);
+      return upload.result;
+    }, upload::sent);
+    // A denied upload never starts: failing its result closes the source.
+    guarded.whenComplete((r, e) -> {
+      if (e != null) {
+        upload.result.completeExceptionally(e);
+      }
+    });
+    return guarded;
+  }
+
+  /** The upload as a guard judges it: once, with its path and size, before any chunk. */
+  private GuardedCall describe() {
+    return client.describe(GuestOperation.UPLOAD).path(remotePath).bytes(size)
+        .argument("mode", Integer.toOctalString(options.mode()))
+        .argument("parents", Boolean.toString(options.createParents())).build();
   }
 
   @Override
@@ -86,7 +104,7 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
       req.setTotalChunks(number + 1);
     }
     Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
-    return client.call(Operation.FILE_WRITE, AgentMessage.newBuilder().setFileWrite(req).build(),
+    return client.sendPart(Operation.FILE_WRITE, AgentMessage.newBuilder().setFileWrite(req).build(),
         deadline, null, false, reply -> reply.getFileWriteResponse());
   }
 
