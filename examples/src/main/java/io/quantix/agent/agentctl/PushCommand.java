@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "push", description = {
     "Copy a local file into the guest.",
     "A REMOTE ending in / gets the local file's name. The data is written to a temporary name "
-        + "in REMOTE's directory (.NAME.agentctl-XXXXXXXX.part) and renamed over REMOTE with the "
+        + "in REMOTE's directory (.NAME.agentctl-<8 random hex digits>.part) and renamed over REMOTE with the "
         + "guest's mv once complete, so REMOTE is never a partial file; on failure or Ctrl-C the "
         + "temporary file is deleted. --in-place writes REMOTE directly (guests without mv). "
         + "A progress bar shows on a terminal (none when piped)."})
