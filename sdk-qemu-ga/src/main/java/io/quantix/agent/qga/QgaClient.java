@@ -66,6 +66,14 @@ public final class QgaClient implements AutoCloseable {
     return new QgaClient(calls, callTimeout, onClose);
   }
 
+  /**
+   * A view of the same session whose {@link #close()} does nothing: for handing a shared session
+   * to code that closes what it is given.
+   */
+  public QgaClient withoutClose() {
+    return new QgaClient(calls, timeout, () -> { });
+  }
+
   /** The session's cached status: no I/O. */
   public QgaStatus status() {
     return calls.session().state().status();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link QgaClient}. Event loops and the callback executor are created (and closed with
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class QgaClientBuilder {
-  private List<Endpoint> endpoints;
+  private Supplier<List<Endpoint>> endpoints;
+  private String firstUri;
   private QgaOptions options = QgaOptions.DEFAULT;
   private EventLoops loops;
   private Executor executor;
@@ -36,7 +38,7 @@ public final class QgaClientBuilder {
 
   QgaClientBuilder() {}
 
-  /** The qemu-ga channel (required, or {@link #endpoints}). */
+  /** The qemu-ga channel (required, or {@link #endpoints(List)} or {@link #resolvedEndpoints}). */
   public QgaClientBuilder endpoint(Endpoint endpoint) {
     return endpoints(List.of(Objects.requireNonNull(endpoint, "endpoint")));
   }
@@ -46,7 +48,18 @@ public final class QgaClientBuilder {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("no qemu-ga endpoints");
     }
-    this.endpoints = List.copyOf(list);
+    List<Endpoint> fixed = List.copyOf(list);
+    this.endpoints = () -> fixed;
+    this.firstUri = fixed.get(0).uri();
+    return this;
+  }
+
+  /**
+   * Endpoints found again at every connect, e.g. a resolver's answer for a VM whose channel
+   * directory changes at each start; an empty list means NO_CHANNEL.
+   */
+  public QgaClientBuilder resolvedEndpoints(Supplier<List<Endpoint>> resolved) {
+    this.endpoints = Objects.requireNonNull(resolved, "endpoints");
     return this;
   }
 
@@ -91,7 +104,8 @@ public final class QgaClientBuilder {
       t.setDaemon(true);
       return t;
     }) : null;
-    QgaSession session = new QgaSession(label == null ? endpoints.get(0).uri() : label,
+    QgaSession session = new QgaSession(label != null ? label
+        : firstUri != null ? firstUri : "qemu-ga",
         endpoints, transports == null ? Transports.load() : transports,
         loops == null ? ownLoops : loops, options);
     Calls calls = new Calls(session, executor == null ? ownExecutor : executor);

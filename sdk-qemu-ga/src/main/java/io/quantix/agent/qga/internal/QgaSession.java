@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class QgaSession {
   private static final byte[] RESYNC = {(byte) 0xFF};
 
   private final String label;
-  private final List<Endpoint> endpoints;
+  private final Supplier<List<Endpoint>> endpoints;
   private final Transports transports;
   private final EventLoop loop;
   private final QgaOptions options;
@@ -61,11 +62,14 @@ public final class QgaSession {
   private boolean closing;
   private java.util.concurrent.ScheduledFuture<?> syncTimer;
 
-  /** A session over {@code endpoints} (auto-fallback), driven by one loop of {@code loops}. */
-  public QgaSession(String label, List<Endpoint> endpoints, Transports transports,
+  /**
+   * A session over the endpoints {@code endpoints} names at each connect (auto-fallback; a
+   * resolver may find a channel that moved), driven by one loop of {@code loops}.
+   */
+  public QgaSession(String label, Supplier<List<Endpoint>> endpoints, Transports transports,
       EventLoops loops, QgaOptions options) {
     this.label = label;
-    this.endpoints = List.copyOf(endpoints);
+    this.endpoints = endpoints;
     this.transports = transports;
     this.loop = loops.group().next();
     this.options = options;
@@ -192,7 +196,20 @@ public final class QgaSession {
   }
 
   private void connect() {
-    state.set(QgaState.CONNECTING, "connecting to " + endpoints.get(0).uri(), null);
+    List<Endpoint> targets;
+    try {
+      targets = List.copyOf(endpoints.get());
+    } catch (RuntimeException e) {
+      targets = List.of();
+    }
+    if (targets.isEmpty()) {
+      AgentException none = AgentException.connectFailed(ConnectFailure.NO_CHANNEL, label,
+          "no qemu-ga channel (org.qemu.guest_agent.0) found for " + label, null);
+      state.failed(none);
+      failQueued(none);
+      return;
+    }
+    state.set(QgaState.CONNECTING, "connecting to " + targets.get(0).uri(), null);
     ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -203,7 +220,7 @@ public final class QgaSession {
         Deadline.after(options.connectTimeout()), pipeline, options.transportOptions());
     CompletableFuture<Connection> connecting;
     try {
-      connecting = transports.connect(endpoints, request);
+      connecting = transports.connect(targets, request);
     } catch (RuntimeException e) {
       connecting = CompletableFuture.failedFuture(e);
     }
