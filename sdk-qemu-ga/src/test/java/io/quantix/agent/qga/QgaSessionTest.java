@@ -206,4 +206,19 @@ class QgaSessionTest {
     await().until(() -> fake.requests().contains("guest-file-close"));
     await().until(() -> FakeAccess.openHandles(fake) == 0);
   }
+
+  @Test
+  void aThreadBlockedInJoinCompletesTheCallItself() throws Exception {
+    QgaClient qga = client(QgaOptions.DEFAULT);
+    qga.ping().join();
+    CountDownLatch hold = fake.hold("guest-get-host-name");
+    CompletableFuture<String> call = qga.hostName();
+    CompletableFuture<Thread> completedOn = call.thenApply(h -> Thread.currentThread());
+    Thread joiner = new Thread(call::join, "joiner");
+    joiner.start();
+    await().until(() -> joiner.getState() == Thread.State.WAITING);
+    hold.countDown();
+    joiner.join(30_000);
+    assertThat(completedOn.join()).isSameAs(joiner);
+  }
 }

@@ -62,8 +62,8 @@ public final class Calls {
     } catch (AgentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    session.submit(c).whenComplete((line, error) -> dispatch(() -> {
+    HandoffFuture<T> result = new HandoffFuture<>();
+    session.submit(c).whenComplete((line, error) -> result.deliver(() -> {
       try {
         if (error != null) {
           result.completeExceptionally(AgentException.from(error));
@@ -76,7 +76,7 @@ public final class Calls {
         result.completeExceptionally(e instanceof AgentException ? e
             : AgentException.of(AgentException.Code.PROTOCOL, command + ": " + e, e));
       }
-    }));
+    }, this));
     result.whenComplete((v, e) -> {
       if (result.isCancelled()) {
         session.abandon(c);
