@@ -221,4 +221,19 @@ class QgaSessionTest {
     joiner.join(30_000);
     assertThat(completedOn.join()).isSameAs(joiner);
   }
+
+  @Test
+  void aSlowAbandonedCommandDelaysTheResyncWithoutFailingQueuedCalls() throws Exception {
+    QgaClient qga = client(QgaOptions.builder().syncTimeout(Duration.ofMillis(300)).build());
+    qga.ping().join();
+    CountDownLatch hold = fake.hold("guest-get-host-name");
+    assertThat(failure(qga.withTimeout(Duration.ofMillis(100)).hostName()).code())
+        .isEqualTo(AgentException.Code.DEADLINE_EXCEEDED);
+    CompletableFuture<Void> next = qga.ping();
+    await().until(() -> qga.status().state() == QgaState.NOT_RESPONDING);
+    assertThat(next).isNotDone();
+    hold.countDown();
+    next.join();
+    assertThat(qga.status().state()).isEqualTo(QgaState.READY);
+  }
 }

@@ -1,9 +1,6 @@
 package io.quantix.agent.qga.internal;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.quantix.agent.AgentException;
@@ -21,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,28 +35,16 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} waits for them (up to the drain time): a unix-listen qemu-ga 7.2 exits when a
  * client leaves with a reply unread.
  */
-public final class QgaSession {
+public final class QgaSession extends SessionWire {
   private static final Logger log = LoggerFactory.getLogger(QgaSession.class);
-  private static final byte[] RESYNC = {(byte) 0xFF};
 
-  private final String label;
   private final Supplier<List<Endpoint>> endpoints;
   private final Transports transports;
-  private final EventLoop loop;
-  private final QgaOptions options;
-  private final SessionState state = new SessionState();
   private final ArrayDeque<Command> queue = new ArrayDeque<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private Channel channel;
-  private ReplyDecoder decoder;
   private Command inFlight;
-  private long syncId;
-  private boolean needSync;
-  /** Reply lines qemu-ga still owes on this connection (requests written, replies not read). */
-  private int owed;
   private boolean closing;
-  private java.util.concurrent.ScheduledFuture<?> syncTimer;
 
   /**
    * A session over the endpoints {@code endpoints} names at each connect (auto-fallback; a
@@ -68,26 +52,9 @@ public final class QgaSession {
    */
   public QgaSession(String label, Supplier<List<Endpoint>> endpoints, Transports transports,
       EventLoops loops, QgaOptions options) {
-    this.label = label;
+    super(label, loops.group().next(), options);
     this.endpoints = endpoints;
     this.transports = transports;
-    this.loop = loops.group().next();
-    this.options = options;
-  }
-
-  /** Whether the caller runs on this session's event loop (and so must never block). */
-  public boolean inEventLoop() {
-    return loop.inEventLoop();
-  }
-
-  /** Cached status and guest-info; no I/O. */
-  public SessionState state() {
-    return state;
-  }
-
-  /** The label (VM id or endpoint) used in messages. */
-  public String label() {
-    return label;
   }
 
   /**
@@ -101,15 +68,6 @@ public final class QgaSession {
           label + ": the qemu-ga client is closed"));
     }
     return command.reply;
-  }
-
-  /** Schedules {@code task} on this session's loop; a stopped loop runs nothing. */
-  java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-    try {
-      return loop.schedule(task, delay, unit);
-    } catch (RejectedExecutionException e) {
-      return null;
-    }
   }
 
   /** Abandons a command (its caller cancelled it): dequeued, or forces a resync if on the wire. */
@@ -190,9 +148,7 @@ public final class QgaSession {
     }
     Command c = queue.pollFirst();
     inFlight = c;
-    c.written = true;
-    owed++;
-    channel.writeAndFlush(Unpooled.wrappedBuffer(c.request));
+    write(c);
   }
 
   private void connect() {
@@ -210,12 +166,7 @@ public final class QgaSession {
       return;
     }
     state.set(QgaState.CONNECTING, "connecting to " + targets.get(0).uri(), null);
-    ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new ReplyDecoder(options.maxReplyBytes()), new Handler());
-      }
-    };
+    ChannelInitializer<Channel> pipeline = pipeline();
     ConnectRequest request = new ConnectRequest(EventLoops.wrap(loop),
         Deadline.after(options.connectTimeout()), pipeline, options.transportOptions());
     CompletableFuture<Connection> connecting;
@@ -260,47 +211,21 @@ public final class QgaSession {
     startSync();
   }
 
-  private void startSync() {
-    needSync = false;
-    syncId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    decoder.discardUntilSentinel();
-    owed += 2; // the 0xFF costs one GenericError line, then the sync reply
-    state.set(QgaState.SYNCING, "syncing with qemu-ga on " + label, null);
-    byte[] sync = Json.request("guest-sync-delimited", Json.object().put("id", syncId));
-    channel.write(Unpooled.wrappedBuffer(RESYNC));
-    channel.writeAndFlush(Unpooled.wrappedBuffer(sync));
-    if (syncTimer != null) {
-      syncTimer.cancel(false);
+  @Override
+  void onSyncTimeout(AgentException silent, boolean behindAbandoned) {
+    if (!behindAbandoned) {
+      failQueued(silent);
     }
-    long id = syncId;
-    syncTimer = loop.schedule(() -> syncTimedOut(id), options.syncTimeout().toNanos(),
-        TimeUnit.NANOSECONDS);
-  }
-
-  private void syncTimedOut(long id) {
-    if (id != syncId || state.state() != QgaState.SYNCING) {
-      return;
-    }
-    AgentException silent = AgentException.connectFailed(ConnectFailure.AGENT_SILENT,
-        label, "qemu-ga did not answer guest-sync-delimited within "
-            + options.syncTimeout().toMillis() + " ms: not installed or not running in the guest,"
-            + " or busy with an earlier client's command", null);
-    state.set(QgaState.NOT_RESPONDING, silent.getMessage(), ConnectFailure.AGENT_SILENT);
-    failQueued(silent);
     if (closing) {
       closeNow();
     }
   }
 
-  private void onLine(byte[] line) {
+  @Override
+  void onLine(byte[] line) {
     QgaState s = state.state();
     if (s == QgaState.SYNCING || s == QgaState.NOT_RESPONDING) {
-      if (Json.isSyncReply(line, syncId)) {
-        owed = 0; // qemu-ga is serial: every earlier reply came before this one
-        if (syncTimer != null) {
-          syncTimer.cancel(false);
-        }
-        state.set(QgaState.READY, "qemu-ga answers on " + label, null);
+      if (syncedBy(line)) {
         if (closing) {
           closeNow();
           return;
@@ -309,8 +234,6 @@ public final class QgaSession {
           fetchInfo();
         }
         pump();
-      } else {
-        decoder.discardUntilSentinel(); // a stale sync reply or a stray line: scan on
       }
       return;
     }
@@ -349,7 +272,8 @@ public final class QgaSession {
     queue.addFirst(info);
   }
 
-  private void onTooLong() {
+  @Override
+  void onTooLong() {
     owed = Math.max(0, owed - 1);
     Command c = inFlight;
     if (c != null) {
@@ -362,14 +286,13 @@ public final class QgaSession {
     pump();
   }
 
-  private void onInactive() {
+  @Override
+  void onInactive() {
     Channel was = channel;
     channel = null;
     decoder = null;
     owed = 0;
-    if (syncTimer != null) {
-      syncTimer.cancel(false);
-    }
+    cancelSyncTimer();
     Command c = inFlight;
     inFlight = null;
     if (c != null) {
@@ -450,32 +373,4 @@ public final class QgaSession {
     }
   }
 
-  /** The channel's handler: hands every decoded item to the session, on this loop. */
-  private final class Handler extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (ctx.channel() != channel) {
-        return;
-      }
-      if (msg instanceof byte[]) {
-        onLine((byte[]) msg);
-      } else if (msg == ReplyDecoder.TOO_LONG) {
-        onTooLong();
-      }
-      // SENTINEL: the decoder has already skipped to it; the next line is checked as a sync reply.
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (ctx.channel() == channel) {
-        onInactive();
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("{}: qemu-ga channel failed: {}", label, cause.toString());
-      ctx.close();
-    }
-  }
 }
