@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,6 +36,7 @@ public final class QgaBench {
 
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
+    boolean execOnly = Arrays.asList(args).contains("--exec-only");
     Path exe = QemuGa.find().orElseThrow(() -> new IllegalStateException(
         "qemu-ga is not installed (apt-get install qemu-guest-agent)"));
     Path dir = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm"))
@@ -46,8 +46,8 @@ public final class QgaBench {
     String load = Machine.loadAverage();
     QgaClient sdk = QgaClient.builder().endpoint(Endpoint.unix(qga.socket)).build();
     try {
-      int pings = quick ? 500 : 5000;
-      int iterations = quick ? 1 : 5;
+      int pings = quick || execOnly ? 500 : 5000;
+      int iterations = quick || execOnly ? 1 : 5;
       table.append("| row | SDK | naive / raw | ratio SDK:raw |\n|---|---|---|---|\n");
       List<Double> sdkP50 = new ArrayList<>();
       List<Double> rawP50 = new ArrayList<>();
@@ -71,8 +71,10 @@ public final class QgaBench {
           spread(rawP99));
       long size = quick ? 8L << 20 : 64L << 20;
       Path local = dir.resolve("payload.bin");
-      writeRandom(local, size);
-      for (int chunk : new int[] {64 << 10, 256 << 10, 1 << 20, 4 << 20}) {
+      if (!execOnly) {
+        writeRandom(local, size);
+      }
+      for (int chunk : execOnly ? new int[0] : new int[] {64 << 10, 256 << 10, 1 << 20, 4 << 20}) {
         List<Double> sp = new ArrayList<>();
         List<Double> np = new ArrayList<>();
         List<Double> sg = new ArrayList<>();
@@ -104,16 +106,29 @@ public final class QgaBench {
       }
       int callers = 16;
       int perCaller = quick ? 2 : 10;
-      double queued = sdkExec(sdk, callers, perCaller);
-      sdk.close();
-      double serial = lockedExec(qga.socket, callers, perCaller);
+      List<Double> queuedRuns = new ArrayList<>();
+      List<Double> serialRuns = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        double q = sdkExec(sdk, callers, perCaller);
+        sdk.close();
+        double l = lockedExec(qga.socket, callers, perCaller);
+        sdk = QgaClient.builder().endpoint(Endpoint.unix(qga.socket)).build();
+        if (i > 0) {
+          queuedRuns.add(q);
+          serialRuns.add(l);
+        }
+      }
+      double queued = median(queuedRuns);
+      double serial = median(serialRuns);
       sdk = QgaClient.builder().endpoint(Endpoint.unix(qga.socket)).build();
-      table.append(String.format(Locale.ROOT, "| exec /bin/true, %d callers x %d (wall ms) | %.0f"
-          + " (queued on one session) | %.0f (one at a time behind a lock, libvirt-style) |"
-          + " %.2f |%n", callers, perCaller, queued, serial, queued / serial));
+      table.append(String.format(Locale.ROOT, "| exec /bin/true, %d callers x %d (wall ms, median"
+          + " of 3) | %.0f [%s] (queued on one session) | %.0f [%s] (one at a time behind a lock,"
+          + " libvirt-style) | %.2f |%n", callers, perCaller, queued, spread(queuedRuns), serial,
+          spread(serialRuns), queued / serial));
     } finally {
       sdk.close();
       qga.close();
+      deleteTree(dir); // payloads of 64 MiB each live in /dev/shm
     }
     String header = "# sdk-qemu-ga vs a naive client, " + LocalDate.now() + "\n\n"
         + "qemu-ga: `" + QemuGa.version(exe) + "`, unix-listen, block list of BUILD-NOTES; "
@@ -124,9 +139,11 @@ public final class QgaBench {
         + " sha256 check; the naive client uses the same chunk size, blocking, Jackson.\n\n";
     String text = header + table;
     System.out.println(text);
-    Path out = Path.of("benchmarks/results");
+    Path out = Files.isDirectory(Path.of("benchmarks/results")) ? Path.of("benchmarks/results")
+        : Path.of("results");
     if (Files.isDirectory(out)) {
-      Files.writeString(out.resolve(LocalDate.now() + "-qga" + (quick ? "-quick" : "") + ".md"),
+      Files.writeString(out.resolve(LocalDate.now() + "-qga" + (quick ? "-quick"
+          : execOnly ? "-exec" : "") + ".md"),
           text);
     }
   }
@@ -193,15 +210,25 @@ public final class QgaBench {
   private static double sdkExec(QgaClient sdk, int callers, int perCaller) {
     sdk.ping().join();
     long t = System.nanoTime();
-    List<CompletableFuture<Void>> all = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < callers; c++) {
-      all.add(CompletableFuture.runAsync(() -> {
+      // one platform thread per caller, as in the locked variant (the common pool has 1 thread here)
+      Thread th = new Thread(() -> {
         for (int i = 0; i < perCaller; i++) {
           sdk.exec(QgaExec.of("/bin/true")).join();
         }
-      }));
+      });
+      th.start();
+      threads.add(th);
     }
-    CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+    for (Thread th : threads) {
+      try {
+        th.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
     return (System.nanoTime() - t) / 1e6;
   }
 
@@ -238,6 +265,16 @@ public final class QgaBench {
         th.join();
       }
       return (System.nanoTime() - t) / 1e6;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.UncheckedIOException e) {
+      System.err.println("could not remove all of " + dir + ": " + e.getMessage());
     }
   }
 
@@ -305,7 +342,10 @@ public final class QgaBench {
 
     @Override
     public void close() {
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+      ProcessHandle.of(pid).ifPresent(h -> {
+        h.destroy();
+        h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      });
     }
   }
 }
