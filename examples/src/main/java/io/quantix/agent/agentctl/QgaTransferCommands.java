@@ -22,6 +22,33 @@ final class QgaTransferCommands {
     return timeout == null ? o : o.withChunkTimeout(timeout);
   }
 
+  /**
+   * Runs one transfer with a progress bar (on a terminal, without --json) and prints its result.
+   */
+  static int transfer(QgaSubcommand cmd, String verb, String from, String to, int chunkKib,
+      boolean noVerify, java.util.function.Function<QgaTransferOptions,
+          java.util.concurrent.CompletableFuture<QgaTransfer>> start) throws Exception {
+    TransferProgress progress = ProgressBar.forConsole(cmd.console(), cmd.json(), verb + " " + from);
+    long begun = System.nanoTime();
+    QgaTransfer t;
+    try {
+      t = Target.await(start.apply(options(chunkKib, noVerify,
+          cmd.parent.root.globals().timeout(), progress)));
+    } finally {
+      if (progress instanceof ProgressBar bar) {
+        bar.finish();
+      }
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - begun);
+    cmd.emit(Json.obj().put("from", from).put("to", to).put("bytes", t.bytes())
+            .put("chunks", t.chunks()).put("sha256", t.sha256())
+            .put("guestVerified", t.guestVerified().orElse(null))
+            .put("durationMillis", took.toMillis()),
+        verb + "ed " + from + " to " + to + ": " + Format.bytes(t.bytes()) + " in "
+            + Format.duration(took) + ", " + verified(t));
+    return ExitCodes.OK;
+  }
+
   static String verified(QgaTransfer t) {
     return t.guestVerified().map(ok -> ok ? "sha256 verified in the guest" : "sha256 MISMATCH")
         .orElse("not verified in the guest (no sha256sum there)");
@@ -49,25 +76,8 @@ final class QgaTransferCommands {
       if (!Files.isRegularFile(local)) {
         throw CliError.usage("no such local file: " + local);
       }
-      TransferProgress progress = ProgressBar.forConsole(console(), json(), "push " + remote);
-      long start = System.nanoTime();
-      QgaTransfer t;
-      try {
-        t = Target.await(qga.push(local, remote, options(chunkKib, noVerify,
-            parent.root.globals().timeout(), progress)));
-      } finally {
-        if (progress instanceof ProgressBar bar) {
-          bar.finish();
-        }
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      emit(Json.obj().put("local", local.toString()).put("remote", remote).put("bytes", t.bytes())
-              .put("chunks", t.chunks()).put("sha256", t.sha256())
-              .put("guestVerified", t.guestVerified().orElse(null))
-              .put("durationMillis", took.toMillis()),
-          "pushed " + local + " to " + remote + ": " + Format.bytes(t.bytes()) + " in "
-              + Format.duration(took) + ", " + verified(t));
-      return ExitCodes.OK;
+      return transfer(this, "push", local.toString(), remote, chunkKib, noVerify,
+          o -> qga.push(local, remote, o));
     }
   }
 
@@ -90,25 +100,8 @@ final class QgaTransferCommands {
 
     @Override
     int run(QgaClient qga, String endpoint) throws Exception {
-      TransferProgress progress = ProgressBar.forConsole(console(), json(), "pull " + remote);
-      long start = System.nanoTime();
-      QgaTransfer t;
-      try {
-        t = Target.await(qga.pull(remote, local, options(chunkKib, noVerify,
-            parent.root.globals().timeout(), progress)));
-      } finally {
-        if (progress instanceof ProgressBar bar) {
-          bar.finish();
-        }
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      emit(Json.obj().put("remote", remote).put("local", local.toString()).put("bytes", t.bytes())
-              .put("chunks", t.chunks()).put("sha256", t.sha256())
-              .put("guestVerified", t.guestVerified().orElse(null))
-              .put("durationMillis", took.toMillis()),
-          "pulled " + remote + " to " + local + ": " + Format.bytes(t.bytes()) + " in "
-              + Format.duration(took) + ", " + verified(t));
-      return ExitCodes.OK;
+      return transfer(this, "pull", remote, local.toString(), chunkKib, noVerify,
+          o -> qga.pull(remote, local, o));
     }
   }
 }

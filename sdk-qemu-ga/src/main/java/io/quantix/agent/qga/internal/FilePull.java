@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,11 +39,7 @@ public final class FilePull {
     this.local = local.toAbsolutePath();
     this.partial = this.local.resolveSibling(this.local.getFileName() + ".part");
     this.options = options;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    this.sha256 = GuestFiles.sha256();
   }
 
   /** Starts the pull; bad arguments fail before any I/O. */
@@ -121,12 +116,10 @@ public final class FilePull {
 
   private void finish(long handle) {
     String digest = GuestFiles.hex(sha256.digest());
-    GuestFiles.close(calls, handle).thenCompose(v -> options.verifyInGuest()
-        ? GuestFiles.guestSha256(calls, guestPath, options)
-        : CompletableFuture.completedFuture(null))
+    GuestFiles.closeAndVerify(calls, handle, "pull", guestPath, digest, options)
         .whenComplete((guest, e) -> {
-          if (guest != null && !guest.equals(digest)) {
-            result.completeExceptionally(GuestFiles.mismatch("pull", guestPath, digest, guest));
+          if (e != null) {
+            result.completeExceptionally(AgentException.from(e));
           } else if (!result.isDone()) {
             try {
               out.close();

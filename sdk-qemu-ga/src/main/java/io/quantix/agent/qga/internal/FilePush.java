@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -37,11 +36,7 @@ public final class FilePush {
     this.local = local;
     this.guestPath = guestPath;
     this.options = options;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    this.sha256 = GuestFiles.sha256();
   }
 
   /** Starts the push; bad arguments fail before any I/O. */
@@ -117,12 +112,10 @@ public final class FilePush {
 
   private void finish(long handle) {
     String digest = GuestFiles.hex(sha256.digest());
-    GuestFiles.close(calls, handle).thenCompose(v -> options.verifyInGuest()
-        ? GuestFiles.guestSha256(calls, guestPath, options)
-        : CompletableFuture.completedFuture(null))
+    GuestFiles.closeAndVerify(calls, handle, "push", guestPath, digest, options)
         .whenComplete((guest, e) -> {
-          if (guest != null && !guest.equals(digest)) {
-            result.completeExceptionally(GuestFiles.mismatch("push", guestPath, digest, guest));
+          if (e != null) {
+            result.completeExceptionally(AgentException.from(e));
           } else {
             result.complete(new QgaTransfer(sent, digest, guest, chunks));
           }

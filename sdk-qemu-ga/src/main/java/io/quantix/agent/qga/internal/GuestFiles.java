@@ -60,6 +60,29 @@ final class GuestFiles {
         });
   }
 
+  /**
+   * Closes the handle, then (when asked) has the guest compute the file's sha256: the guest's hex,
+   * null when not checked or the guest cannot compute it; a mismatch fails.
+   */
+  static CompletableFuture<String> closeAndVerify(Calls calls, long handle, String op,
+      String path, String localSha256, QgaTransferOptions o) {
+    return close(calls, handle).thenCompose(v -> o.verifyInGuest() ? guestSha256(calls, path, o)
+        : CompletableFuture.completedFuture((String) null)).thenApply(guest -> {
+          if (guest != null && !guest.equals(localSha256)) {
+            throw mismatch(op, path, localSha256, guest);
+          }
+          return guest;
+        });
+  }
+
+  static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
   static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }
