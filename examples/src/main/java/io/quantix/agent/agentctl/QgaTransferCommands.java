@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,6 +55,15 @@ final class QgaTransferCommands {
         .orElse("not verified in the guest (no sha256sum there)");
   }
 
+  /** The transfer options push and pull share. */
+  static final class Chunking {
+    @Option(names = "--chunk-kib", paramLabel = "KIB", description = "chunk size (default 1024)")
+    int chunkKib = 1024;
+
+    @Option(names = "--no-verify", description = "skip the guest-side sha256 check")
+    boolean noVerify;
+  }
+
   /** {@code agentctl qga push LOCAL REMOTE}. */
   @Command(name = "push", description = {
       "Copy a local file into the guest through qemu-ga, in chunks, then check its sha256 there.",
@@ -65,18 +75,15 @@ final class QgaTransferCommands {
     @Parameters(index = "1", paramLabel = "REMOTE", description = "absolute guest path")
     String remote;
 
-    @Option(names = "--chunk-kib", paramLabel = "KIB", description = "chunk size (default 1024)")
-    int chunkKib = 1024;
-
-    @Option(names = "--no-verify", description = "skip the guest-side sha256 check")
-    boolean noVerify;
+    @Mixin
+    Chunking chunking = new Chunking();
 
     @Override
     int run(QgaClient qga, String endpoint) throws Exception {
       if (!Files.isRegularFile(local)) {
         throw CliError.usage("no such local file: " + local);
       }
-      return transfer(this, "push", local.toString(), remote, chunkKib, noVerify,
+      return transfer(this, "push", local.toString(), remote, chunking.chunkKib, chunking.noVerify,
           o -> qga.push(local, remote, o));
     }
   }
@@ -92,15 +99,12 @@ final class QgaTransferCommands {
     @Parameters(index = "1", paramLabel = "LOCAL", description = "local file")
     Path local;
 
-    @Option(names = "--chunk-kib", paramLabel = "KIB", description = "chunk size (default 1024)")
-    int chunkKib = 1024;
-
-    @Option(names = "--no-verify", description = "skip the guest-side sha256 check")
-    boolean noVerify;
+    @Mixin
+    Chunking chunking = new Chunking();
 
     @Override
     int run(QgaClient qga, String endpoint) throws Exception {
-      return transfer(this, "pull", remote, local.toString(), chunkKib, noVerify,
+      return transfer(this, "pull", remote, local.toString(), chunking.chunkKib, chunking.noVerify,
           o -> qga.pull(remote, local, o));
     }
   }
