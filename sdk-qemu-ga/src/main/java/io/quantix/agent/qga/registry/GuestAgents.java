@@ -65,6 +65,11 @@ public final class GuestAgents implements AutoCloseable {
     return new Builder(registry);
   }
 
+  /** The core registry this composes (for status listeners and readiness waits). */
+  public AgentRegistry registry() {
+    return registry;
+  }
+
   /** The Quantix agent's shared client (the core registry's). */
   public AgentClient agent(String vmId) {
     return registry.client(vmId);

@@ -1,0 +1,29 @@
+package io.quantix.agent.qga.install;
+
+import io.quantix.agent.qga.QgaClient;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts the installed agent in the guest. The installer picks {@link #systemd()} or
+ * {@link #openRc()} from the detected {@link InitSystem}; tests (and guests without either)
+ * supply their own, so CI never touches this machine's init system.
+ *
+ * <pre>{@code
+ * ServiceManager custom = (qga, binary) -> qga.exec(QgaExec.shell("nohup " + binary + " &")).thenApply(r -> null);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface ServiceManager {
+  /** Writes whatever the service needs, enables it and (re)starts {@code binary}. */
+  CompletableFuture<Void> restart(QgaClient qga, String binary);
+
+  /** systemd: the unit of the wire notes, daemon-reload, enable, restart. */
+  static ServiceManager systemd() {
+    return ServiceManagers.systemd(ServiceManagers.SYSTEMD_UNIT);
+  }
+
+  /** OpenRC: the init script of the wire notes, rc-update add, rc-service restart. */
+  static ServiceManager openRc() {
+    return ServiceManagers.openRc();
+  }
+}
