@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         DemoCommand.class, PingCommand.class, InfoCommand.class, ExecCommand.class,
         PushCommand.class, PullCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
         MkdirCommand.class, WatchCommand.class, PowerCommand.Shutdown.class,
-        PowerCommand.Reboot.class, QuiesceCommand.class, StatusCommand.class, QgaCommand.class,
+        PowerCommand.Reboot.class, QuiesceCommand.class, StatusCommand.class, QgaCommand.class, InstallCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

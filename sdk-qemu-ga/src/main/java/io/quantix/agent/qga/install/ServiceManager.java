@@ -22,6 +22,22 @@ public interface ServiceManager {
     return ServiceManagers.systemd(ServiceManagers.SYSTEMD_UNIT);
   }
 
+  /**
+   * For guests with neither systemd nor OpenRC: runs {@code shellCommand} through
+   * {@code /bin/sh -c} in the guest, with the binary's path as {@code $1}; it must start the agent
+   * in the background and exit 0.
+   */
+  static ServiceManager command(String shellCommand) {
+    java.util.Objects.requireNonNull(shellCommand, "shellCommand");
+    return (qga, binary) -> qga.exec(io.quantix.agent.qga.QgaExec.of("/bin/sh", "-c",
+        shellCommand, "sh", binary)).thenAccept(r -> {
+          if (!r.succeeded()) {
+            throw io.quantix.agent.AgentException.remote("start command", (r.stderrText()
+                + r.stdoutText()).trim() + " (exit " + r.exit() + ")");
+          }
+        });
+  }
+
   /** OpenRC: the init script of the wire notes, rc-update add, rc-service restart. */
   static ServiceManager openRc() {
     return ServiceManagers.openRc();
