@@ -63,6 +63,34 @@ public final class AgentInstaller {
     return new Run(vmId, spec, progress, qga).start();
   }
 
+  /**
+   * Stops and removes the service (the spec's, or the detected init system's) and removes the
+   * binary and the kept previous one.
+   */
+  public CompletableFuture<Void> uninstall(String vmId, InstallSpec spec) {
+    QgaClient qga;
+    try {
+      qga = agents.qga(vmId);
+    } catch (AgentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String bin = spec.installedPath();
+    String prefix = spec.root().equals("/") ? "" : spec.root().replaceAll("/+$", "");
+    CompletableFuture<ServiceManager> service = spec.service() != null
+        ? CompletableFuture.completedFuture(spec.service())
+        : Preflight.detectInit(qga, prefix).thenApply(init -> init == InitSystem.SYSTEMD
+            ? ServiceManager.systemd() : init == InitSystem.OPENRC ? ServiceManager.openRc()
+            : spec.service());
+    return service.thenCompose(s -> s == null ? CompletableFuture.completedFuture((Void) null)
+            : s.remove(qga, bin))
+        .thenCompose(v -> qga.exec(QgaExec.of("/bin/rm", "-f", bin, bin + ".prev")))
+        .thenAccept(r -> {
+          if (!r.succeeded()) {
+            throw AgentException.remote("uninstall", r.stderrText().trim());
+          }
+        });
+  }
+
   private final class Run {
     final String vmId;
     final InstallSpec spec;

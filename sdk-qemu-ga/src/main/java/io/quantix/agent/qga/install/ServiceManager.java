@@ -17,9 +17,25 @@ public interface ServiceManager {
   /** Writes whatever the service needs, enables it and (re)starts {@code binary}. */
   CompletableFuture<Void> restart(QgaClient qga, String binary);
 
+  /**
+   * Stops and disables the service and removes what {@link #restart} wrote; the installer then
+   * removes the binary. The default does nothing (a custom manager with nothing to remove).
+   */
+  default CompletableFuture<Void> remove(QgaClient qga, String binary) {
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** systemd: the unit of the wire notes, daemon-reload, enable, restart. */
   static ServiceManager systemd() {
     return ServiceManagers.systemd(ServiceManagers.SYSTEMD_UNIT);
+  }
+
+  /**
+   * systemd with the caller's unit text; {@code %s} stands for the binary's path (a
+   * {@link String#format} template, so a literal percent sign is written {@code %%}).
+   */
+  static ServiceManager systemd(String unitTemplate) {
+    return ServiceManagers.systemd(java.util.Objects.requireNonNull(unitTemplate, "unitTemplate"));
   }
 
   /**

@@ -18,16 +18,39 @@ final class ServiceManagers {
   private ServiceManagers() {}
 
   static ServiceManager systemd(String unitTemplate) {
-    return (qga, binary) -> run(qga, "cat > /etc/systemd/system/quantix-agent.service"
-        + " && chmod 0644 /etc/systemd/system/quantix-agent.service && systemctl daemon-reload"
-        + " && systemctl enable quantix-agent && systemctl restart quantix-agent",
-        String.format(unitTemplate, binary));
+    return new ServiceManager() {
+      @Override
+      public CompletableFuture<Void> restart(QgaClient qga, String binary) {
+        return run(qga, "cat > /etc/systemd/system/quantix-agent.service"
+            + " && chmod 0644 /etc/systemd/system/quantix-agent.service"
+            + " && systemctl daemon-reload && systemctl enable quantix-agent"
+            + " && systemctl restart quantix-agent", String.format(unitTemplate, binary));
+      }
+
+      @Override
+      public CompletableFuture<Void> remove(QgaClient qga, String binary) {
+        return run(qga, "systemctl disable --now quantix-agent 2>/dev/null;"
+            + " rm -f /etc/systemd/system/quantix-agent.service && systemctl daemon-reload", "");
+      }
+    };
   }
 
   static ServiceManager openRc() {
-    return (qga, binary) -> run(qga, "cat > /etc/init.d/quantix-agent"
-        + " && chmod 0755 /etc/init.d/quantix-agent && rc-update add quantix-agent default"
-        + " && rc-service quantix-agent restart", String.format(OPENRC_SCRIPT, binary));
+    return new ServiceManager() {
+      @Override
+      public CompletableFuture<Void> restart(QgaClient qga, String binary) {
+        return run(qga, "cat > /etc/init.d/quantix-agent && chmod 0755 /etc/init.d/quantix-agent"
+            + " && rc-update add quantix-agent default && rc-service quantix-agent restart",
+            String.format(OPENRC_SCRIPT, binary));
+      }
+
+      @Override
+      public CompletableFuture<Void> remove(QgaClient qga, String binary) {
+        return run(qga, "rc-service quantix-agent stop 2>/dev/null;"
+            + " rc-update del quantix-agent default 2>/dev/null; rm -f /etc/init.d/quantix-agent",
+            "");
+      }
+    };
   }
 
   static CompletableFuture<Void> run(QgaClient qga, String script, String stdin) {

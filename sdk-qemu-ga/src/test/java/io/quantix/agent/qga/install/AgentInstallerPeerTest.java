@@ -143,4 +143,26 @@ class AgentInstallerPeerTest {
     assertThat(e.getMessage()).contains("step READY", "rolled back");
     assertThat(Files.readString(bin)).isEqualTo("previous agent");
   }
+
+  @Test
+  void uninstallRemovesTheServiceAndTheBinary() throws Exception {
+    boolean[] removed = {false};
+    ServiceManager tracked = new ServiceManager() {
+      @Override
+      public CompletableFuture<Void> restart(io.quantix.agent.qga.QgaClient qga, String bin) {
+        return startsFakeAgent("9.9.9").restart(qga, bin);
+      }
+
+      @Override
+      public CompletableFuture<Void> remove(io.quantix.agent.qga.QgaClient qga, String bin) {
+        removed[0] = true;
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    AgentInstaller installer = new AgentInstaller(agents);
+    installer.install("vm1", spec().withService(tracked), InstallProgress.NONE).join();
+    installer.uninstall("vm1", spec().withService(tracked)).join();
+    assertThat(removed[0]).isTrue();
+    assertThat(dir.resolve("root/usr/local/bin/quantix-agent")).doesNotExist();
+  }
 }
