@@ -12,26 +12,37 @@ import java.util.concurrent.TimeUnit;
  * Deadline d = Deadline.after(Duration.ofSeconds(5));
  * if (d.isExpired()) { ... }
  * long left = d.remaining(TimeUnit.MILLISECONDS);
+ * Deadline inTest = Deadline.after(Duration.ofSeconds(5), fakeTicker);  // time moved by the test
  * }</pre>
+ *
+ * <p>Two deadlines are compared only when they read the same {@link Ticker}.
  */
 public final class Deadline implements Comparable<Deadline> {
   private static final long MAX_NANOS = TimeUnit.DAYS.toNanos(365L * 100);
+  private final Ticker ticker;
   private final long deadlineNanos;
 
-  private Deadline(long deadlineNanos) {
+  private Deadline(Ticker ticker, long deadlineNanos) {
+    this.ticker = ticker;
     this.deadlineNanos = deadlineNanos;
   }
 
   /** A deadline {@code timeout} from now; negative or zero durations are already expired. */
   public static Deadline after(Duration timeout) {
+    return after(timeout, Ticker.system());
+  }
+
+  /** A deadline {@code timeout} from now as {@code ticker} tells time. */
+  public static Deadline after(Duration timeout, Ticker ticker) {
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(ticker, "ticker");
     long nanos;
     try {
       nanos = Math.min(timeout.toNanos(), MAX_NANOS);
     } catch (ArithmeticException e) {
       nanos = timeout.isNegative() ? -MAX_NANOS : MAX_NANOS;
     }
-    return new Deadline(System.nanoTime() + nanos);
+    return new Deadline(ticker, ticker.nanoTime() + nanos);
   }
 
   /** A deadline {@code amount} {@code unit}s from now. */
@@ -39,19 +50,24 @@ public final class Deadline implements Comparable<Deadline> {
     return after(Duration.ofNanos(unit.toNanos(amount)));
   }
 
+  /** The ticker this deadline reads. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
   /** Whether the deadline has passed. */
   public boolean isExpired() {
-    return System.nanoTime() - deadlineNanos >= 0;
+    return ticker.nanoTime() - deadlineNanos >= 0;
   }
 
   /** Time left, never negative. */
   public Duration remaining() {
-    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    return Duration.ofNanos(Math.max(0, deadlineNanos - ticker.nanoTime()));
   }
 
   /** Time left in {@code unit}, never negative. */
   public long remaining(TimeUnit unit) {
-    return unit.convert(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    return unit.convert(Math.max(0, deadlineNanos - ticker.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** The earlier of this and {@code other}. */
@@ -69,8 +85,8 @@ public final class Deadline implements Comparable<Deadline> {
     if (parts < 1) {
       throw new IllegalArgumentException("parts must be >= 1: " + parts);
     }
-    long left = Math.max(0, deadlineNanos - System.nanoTime());
-    return new Deadline(System.nanoTime() + left / parts);
+    long left = Math.max(0, deadlineNanos - ticker.nanoTime());
+    return new Deadline(ticker, ticker.nanoTime() + left / parts);
   }
 
   @Override
@@ -80,7 +96,8 @@ public final class Deadline implements Comparable<Deadline> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Deadline && ((Deadline) o).deadlineNanos == deadlineNanos;
+    return o instanceof Deadline && ((Deadline) o).deadlineNanos == deadlineNanos
+        && ((Deadline) o).ticker == ticker;
   }
 
   @Override
@@ -90,7 +107,7 @@ public final class Deadline implements Comparable<Deadline> {
 
   @Override
   public String toString() {
-    long left = deadlineNanos - System.nanoTime();
+    long left = deadlineNanos - ticker.nanoTime();
     return left >= 0 ? "Deadline[" + Duration.ofNanos(left) + " from now]"
         : "Deadline[expired " + Duration.ofNanos(-left) + " ago]";
   }

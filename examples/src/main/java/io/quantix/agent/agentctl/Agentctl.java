@@ -1,7 +1,7 @@
 package io.quantix.agent.agentctl;
 
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,12 @@ import picocli.CommandLine.Spec;
         DemoCommand.class, PingCommand.class, InfoCommand.class, ExecCommand.class,
         PushCommand.class, PullCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
         MkdirCommand.class, WatchCommand.class, PowerCommand.Shutdown.class,
-        PowerCommand.Reboot.class, QuiesceCommand.class, StatusCommand.class, QgaCommand.class, InstallCommand.class,
+        PowerCommand.Reboot.class, QuiesceCommand.class, StatusCommand.class,
+        GuestinfoCommand.class, InventoryCommands.Hardware.class, InventoryCommands.Software.class,
+        ProcessCommands.Ps.class, ProcessCommands.Kill.class, ServiceCommands.class,
+        TimeCommands.class, PasswdCommand.class, NetCommand.class, ClipboardCommands.class,
+        DisplayCommand.class, UpdateCommand.class, CallCommand.class, CompletionCommand.class,
+        ManCommand.class, QgaCommand.class, InstallCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -47,6 +52,7 @@ import picocli.CommandLine.Spec;
         " 4:deadline exceeded",
         " 5:the guest reported a failure",
         " 6:protocol error",
+        " 7:status: some VM is not CONNECTED",
         " *:exec: the guest command's own exit code; quiesce: the local command's"},
     footer = "")
 public final class Agentctl implements Runnable {
@@ -57,12 +63,18 @@ public final class Agentctl implements Runnable {
 
   @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT,
       converter = Durations.Converter.class,
-      description = "deadline of the operation, e.g. 5s, 500ms, 2m (default: 30s per request;"
-          + " exec: the guest's limit, at most 300s)")
+      description = "deadline, e.g. 5s, 500ms, 2m; what it bounds depends on the subcommand "
+          + "(see its --help)")
   Duration timeout;
 
+  @Option(names = "--lock-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+      description = "advisory lock files per channel here, so a channel another process holds "
+          + "fails at once with CHANNEL_BUSY and the holder's pid (instead of AGENT_SILENT)")
+  Path lockDir;
+
   @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "machine-readable output on stdout (one JSON object per line)")
+      description = "machine-readable output on stdout: one JSON object per line, each with "
+          + "schemaVersion, vm and endpoint; errors too (README: JSON output)")
   boolean json;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -74,6 +86,14 @@ public final class Agentctl implements Runnable {
 
   private final Console console;
 
+  /**
+   * A root command on this process's console: for tools that instantiate the command class by
+   * name (picocli's {@code AutoComplete} and {@code ManPageGenerator} mains).
+   */
+  public Agentctl() {
+    this(Console.system());
+  }
+
   /** A root command writing to {@code console}. */
   Agentctl(Console console) {
     this.console = console;
@@ -81,12 +101,10 @@ public final class Agentctl implements Runnable {
 
   /** Runs agentctl and exits with its exit code. */
   public static void main(String[] args) {
-    Charset charset = Charset.defaultCharset();
-    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
-    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
-    int code = execute(new Console(out, err, System.console() != null), args);
-    out.flush();
-    err.flush();
+    Console console = Console.system();
+    int code = execute(console, args);
+    console.out().flush();
+    console.err().flush();
     System.exit(code);
   }
 
@@ -108,8 +126,13 @@ public final class Agentctl implements Runnable {
       Logging.configure(verboseRequested(parseResult));
       return new CommandLine.RunLast().execute(parseResult);
     });
+    HelpModel.applyTimeoutHelp(cl);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       Failures.Failure f = Failures.classify(ex);
+      if (root.json) {
+        console.out().println(Failures.json(root.endpoints, f, ex));
+        console.out().flush();
+      }
       PrintWriter err = commandLine.getErr();
       err.println("agentctl: " + f.message());
       if (root.verbose) {
@@ -119,6 +142,11 @@ public final class Agentctl implements Runnable {
       return f.exitCode();
     });
     cl.setParameterExceptionHandler((ex, args) -> {
+      if (root.json || java.util.Arrays.asList(args).contains("--json")) {
+        console.out().println(Failures.json(root.endpoints,
+            new Failures.Failure(ExitCodes.USAGE, ex.getMessage()), ex));
+        console.out().flush();
+      }
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("agentctl: " + ex.getMessage() + " (see 'agentctl "
           + subcommandPath(ex.getCommandLine()) + "--help')");
@@ -145,6 +173,11 @@ public final class Agentctl implements Runnable {
     return false;
   }
 
+  /** The root command of the command {@code spec} belongs to, at any depth. */
+  static Agentctl root(CommandSpec spec) {
+    return (Agentctl) spec.root().userObject();
+  }
+
   /** Without a subcommand: usage error. */
   @Override
   public void run() {
@@ -159,7 +192,7 @@ public final class Agentctl implements Runnable {
 
   /** The global options as subcommands see them. */
   Globals globals() {
-    return new Globals(List.copyOf(endpoints), timeout, json, verbose);
+    return new Globals(List.copyOf(endpoints), timeout, json, verbose, lockDir);
   }
 
   /**
@@ -169,8 +202,10 @@ public final class Agentctl implements Runnable {
    * @param timeout the --timeout value, or null
    * @param json whether --json was given
    * @param verbose whether --verbose was given
+   * @param lockDir the --lock-dir value, or null
    */
-  record Globals(List<String> endpoints, Duration timeout, boolean json, boolean verbose) {}
+  record Globals(List<String> endpoints, Duration timeout, boolean json, boolean verbose,
+      Path lockDir) {}
 
   /** The jar's version from its manifest, or the SDK line when run from classes. */
   static final class Version implements CommandLine.IVersionProvider {

@@ -46,7 +46,7 @@ import picocli.CommandLine.ParentCommand;
     "Starts a fake guest agent on a temporary socket (no VM, no root) and shows ping, info, exec, "
         + "upload, download with a sha256 check, listing, telemetry, a classified failure and "
         + "the status table, each with the agentctl command that does the same on a real VM."})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, TimeoutHelp {
   /** Every step's own limit: generous, so a loaded machine still passes. */
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
   private static final String VM = "demo-vm";
@@ -60,6 +60,13 @@ final class DemoCommand implements Callable<Integer> {
   private PrintWriter out;
   private boolean json;
   private int step;
+  /** The fake agent's endpoint, once it listens (the JSON lines' envelope). */
+  private String endpoint;
+
+  @Override
+  public String timeoutHelp() {
+    return "not used (each step has its own 20s deadline)";
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -74,7 +81,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     if (json) {
-      out.println(Json.obj().put("step", "done").put("ok", true).put("durationMillis", took));
+      out.println(Json.line(VM, endpoint,
+          Json.obj().put("step", "done").put("ok", true).put("durationMillis", took)));
     } else {
       out.println();
       out.println("demo finished in " + Format.duration(took) + ": every step passed.");
@@ -98,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         // One registry for every VM of the directory: this is what a host daemon keeps.
         AgentRegistry registry = AgentRegistry.builder()
             .resolver(EndpointResolver.directory(work)).ioThreads(1).build()) {
-      String endpoint = agent.endpoint();
+      endpoint = agent.endpoint();
       step("start", "a fake guest agent listens on the VM's channel socket",
           "agentctl -e " + endpoint + " ...",
           Json.obj().put("endpoint", endpoint),
@@ -113,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
       step("ping", "round trips; the first one opens the VM's session",
           "agentctl -e " + endpoint + " ping",
           Json.obj().put("agentVersion", pong.agentVersion())
-              .put("guestUptimeSeconds", pong.guestUptime().toSeconds())
+              .put("guestUptimeMillis", pong.guestUptime().toMillis())
               .put("firstPingMicros", first.toNanos() / 1000)
               .put("roundTripMicros", pong.roundTrip().toNanos() / 1000),
           "agent " + pong.agentVersion() + ", guest up " + Format.duration(pong.guestUptime())
@@ -195,7 +203,9 @@ final class DemoCommand implements Callable<Integer> {
       Failures.Failure f = Failures.classify(missing);
       step("failure", "a VM without a channel socket: failures are classified, not guessed",
           "agentctl -e unix:" + work.resolve(MISSING_VM + Endpoints.SOCKET_SUFFIX) + " ping",
-          Json.obj().put("vm", MISSING_VM).put("code", missing.code().name())
+          Json.obj().put("vm", MISSING_VM)
+              .put("endpoint", "unix:" + work.resolve(MISSING_VM + Endpoints.SOCKET_SUFFIX))
+              .put("code", missing.code().name())
               .put("failure", String.valueOf(missing.connectFailure()))
               .put("exitCode", f.exitCode()),
           f.message() + " (agentctl exits " + f.exitCode() + ")");
@@ -203,7 +213,9 @@ final class DemoCommand implements Callable<Integer> {
       step("status", "every VM of the directory from cached state, no I/O",
           "agentctl status --dir " + work, null, "");
       if (json) {
-        registry.statuses().values().forEach(s -> out.println(Views.statusJson(s)));
+        registry.statuses().values().forEach(
+            s -> out.println(Json.line(s.vmId(), s.endpoint(), Views.statusJson(s))));
+        out.flush();
       } else {
         Views.statusTable(registry.statuses().values()).print(indented());
       }
@@ -237,7 +249,7 @@ final class DemoCommand implements Callable<Integer> {
       if (data != null) {
         Json.Obj line = Json.obj().put("step", name).put("ok", true);
         data.map().forEach(line::put);
-        out.println(line);
+        out.println(Json.line(VM, endpoint, line));
       }
     } else {
       out.println();

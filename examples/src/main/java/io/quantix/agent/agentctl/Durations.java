@@ -49,6 +49,21 @@ final class Durations {
     return d;
   }
 
+  /**
+   * Checks a duration the guest receives in whole seconds: anything under a second, or with a
+   * fraction of one, is refused rather than silently rounded.
+   *
+   * @param option the option's name, for the message
+   * @throws CliError a usage error
+   */
+  static Duration wholeSeconds(String option, Duration d) {
+    if (d != null && (d.toSeconds() < 1 || d.toNanos() % 1_000_000_000L != 0)) {
+      throw CliError.usage(option + " goes to the guest in whole seconds: "
+          + Format.duration(d) + " would be rounded; give e.g. " + Math.max(1, d.toSeconds()) + "s");
+    }
+    return d;
+  }
+
   /** picocli converter: a bad value is a usage error. */
   static final class Converter implements CommandLine.ITypeConverter<Duration> {
     @Override

@@ -2,6 +2,7 @@ package io.quantix.agent.agentctl;
 
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.transport.Endpoint;
+import io.quantix.agent.transport.TransportOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,10 +71,16 @@ final class Endpoints {
   /**
    * A registry builder for a short-lived command: one I/O thread, and connect and ready timeouts
    * inside {@code timeout} (when given) so a failure is reported with its classification rather
-   * than as a bare deadline.
+   * than as a bare deadline; advisory channel locks in {@code lockDir} (when not null).
    */
   static AgentRegistry.Builder registry(Duration timeout) {
-    AgentRegistry.Builder b = AgentRegistry.builder().ioThreads(1);
+    return registry(timeout, null);
+  }
+
+  /** {@link #registry(Duration)} with advisory channel locks in {@code lockDir} (when not null). */
+  static AgentRegistry.Builder registry(Duration timeout, Path lockDir) {
+    AgentRegistry.Builder b = AgentRegistry.builder().ioThreads(1)
+        .transportOptions(transportOptions(lockDir));
     if (timeout != null) {
       Duration share = timeout.multipliedBy(3).dividedBy(4);
       if (share.isZero()) {
@@ -82,6 +89,17 @@ final class Endpoints {
       b.connectTimeout(min(CONNECT_TIMEOUT, share)).readyTimeout(min(READY_TIMEOUT, share));
     }
     return b;
+  }
+
+  /** Transport options: advisory lock files in {@code lockDir} when given (--lock-dir). */
+  static TransportOptions transportOptions(Path lockDir) {
+    if (lockDir == null) {
+      return TransportOptions.DEFAULT;
+    }
+    if (!java.nio.file.Files.isDirectory(lockDir)) {
+      throw CliError.usage("--lock-dir " + lockDir + " is not a directory");
+    }
+    return TransportOptions.builder().lockDirectory(lockDir).build();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -36,6 +36,24 @@ final class ExecCommand extends AgentCommand {
   List<String> command;
 
   @Override
+  void check() {
+    Duration timeout = globals().timeout();
+    if (timeout != null) {
+      if (timeout.compareTo(Exec.AGENT_MAX_TIMEOUT) > 0) {
+        throw CliError.usage("exec --timeout is the guest's limit: at most 300s, was "
+            + Format.duration(timeout));
+      }
+      Durations.wholeSeconds("exec --timeout", timeout);
+    }
+  }
+
+  @Override
+  public String timeoutHelp() {
+    return "the guest's time limit for the command: whole seconds, 1s to 300s (default 300s); "
+        + "a command that hits it exits 4";
+  }
+
+  @Override
   int run(Target target) throws Exception {
     Exec exec = command.size() == 1 ? Exec.shell(command.get(0))
         : Exec.program(command.get(0), command.subList(1, command.size()));
@@ -50,11 +68,7 @@ final class ExecCommand extends AgentCommand {
     }
     Duration timeout = target.timeout();
     if (timeout != null) {
-      if (timeout.compareTo(Exec.AGENT_MAX_TIMEOUT) > 0) {
-        throw CliError.usage("exec --timeout is the guest's limit: at most 300s, was "
-            + Format.duration(timeout));
-      }
-      exec = exec.withTimeout(Duration.ofSeconds(Math.max(1, (timeout.toMillis() + 999) / 1000)));
+      exec = exec.withTimeout(timeout);   // checked in check(): whole seconds, at most 300 s
     }
     // No client timeout: the SDK derives the host deadline from the guest's limit plus a margin.
     ExecResult r = Target.await(target.plainClient().exec(exec));

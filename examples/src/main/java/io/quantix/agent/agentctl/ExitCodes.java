@@ -16,6 +16,8 @@ final class ExitCodes {
   static final int REMOTE_FAILURE = 5;
   /** The agent answered with something the protocol does not allow. */
   static final int PROTOCOL = 6;
+  /** {@code status}: at least one VM is not CONNECTED. */
+  static final int NOT_ALL_CONNECTED = 7;
 
   private ExitCodes() {}
 }

@@ -21,6 +21,32 @@ final class Failures {
    */
   record Failure(int exitCode, String message) {}
 
+  /**
+   * The JSON line of a failure under --json: the envelope (the VM and endpoint of the first -e,
+   * when it parses) and an {@code error} object: exit code, message, the SDK's code and the
+   * connect classification when there are any.
+   */
+  static Json.Obj json(java.util.List<String> endpoints, Failure f, Throwable t) {
+    String vm = null;
+    String endpoint = null;
+    if (!endpoints.isEmpty()) {
+      try {
+        io.quantix.agent.transport.Endpoint e = Endpoints.parse(endpoints.get(0));
+        vm = Endpoints.vmId(e);
+        endpoint = e.uri();
+      } catch (CliError e) {
+        endpoint = endpoints.get(0);
+      }
+    }
+    Throwable cause = unwrap(t);
+    AgentException agent = cause instanceof AgentException a ? a : null;
+    return Json.line(vm, endpoint, Json.obj().put("error", Json.obj()
+        .put("exitCode", f.exitCode()).put("message", f.message())
+        .put("code", agent == null ? null : agent.code().name())
+        .put("connectFailure", agent == null || agent.connectFailure() == null ? null
+            : agent.connectFailure().name())));
+  }
+
   /** The exit code and message of {@code t}. */
   static Failure classify(Throwable t) {
     Throwable cause = unwrap(t);
@@ -114,7 +140,7 @@ final class Failures {
     return cur;
   }
 
-  private static String oneLine(String s) {
+  static String oneLine(String s) {
     if (s == null) {
       return "(no message)";
     }

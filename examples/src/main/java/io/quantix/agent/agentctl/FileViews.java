@@ -35,7 +35,7 @@ final class FileViews {
 
   static Json.Obj json(FileEntry e) {
     return Json.obj().put("name", e.name()).put("path", e.path()).put("type", e.type().name())
-        .put("size", e.size()).put("mode", Format.octal(e.permissions()))
+        .put("sizeBytes", e.size()).put("mode", Format.octal(e.permissions()))
         .put("owner", e.owner()).put("group", e.group()).put("modifiedAt", e.modifiedAt())
         .put("createdAt", e.createdAt())
         .put("symlinkTarget", e.symlinkTarget().isEmpty() ? null : e.symlinkTarget());

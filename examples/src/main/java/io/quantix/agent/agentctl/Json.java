@@ -8,10 +8,36 @@ import java.util.Map;
 
 /**
  * A small JSON writer for {@code --json}: maps (in insertion order), collections, strings, numbers,
- * booleans, instants (ISO-8601), durations (milliseconds) and null. One object per line.
+ * booleans, instants (ISO-8601), durations (milliseconds) and null. One object per line, each
+ * starting with the {@linkplain #line envelope}: {@code schemaVersion}, {@code vm}, {@code endpoint}.
  */
 final class Json {
+  /**
+   * The version of agentctl's JSON lines (README, "JSON output"). Raised only when a field changes
+   * meaning or disappears; new fields may appear in any version.
+   */
+  static final int SCHEMA_VERSION = 1;
+
   private Json() {}
+
+  /**
+   * One output line: {@code schemaVersion}, {@code vm} and {@code endpoint} first, then the
+   * fields of {@code body} (a non-null {@code vm} or {@code endpoint} in the body wins).
+   */
+  static Obj line(String vm, String endpoint, Obj body) {
+    Obj o = obj().put("schemaVersion", SCHEMA_VERSION).put("vm", vm).put("endpoint", endpoint);
+    for (Map.Entry<String, Object> e : body.map().entrySet()) {
+      boolean envelope = e.getKey().equals("vm") || e.getKey().equals("endpoint")
+          || e.getKey().equals("schemaVersion");
+      if (!envelope || e.getValue() != null && !e.getKey().equals("schemaVersion")) {
+        o.put(e.getKey(), e.getValue());
+      }
+    }
+    return o;
+  }
+
+  /** JSON text written as it is (already valid JSON, e.g. from protobuf's JsonFormat). */
+  record Raw(String json) {}
 
   /** An ordered object under construction. */
   static Obj obj() {
@@ -48,6 +74,8 @@ final class Json {
   private static void append(StringBuilder sb, Object value) {
     if (value == null) {
       sb.append("null");
+    } else if (value instanceof Raw r) {
+      sb.append(r.json());
     } else if (value instanceof Obj o) {
       append(sb, o.map());
     } else if (value instanceof Map<?, ?> m) {

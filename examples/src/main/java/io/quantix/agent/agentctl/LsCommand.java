@@ -20,7 +20,7 @@ final class LsCommand extends AgentCommand {
     List<FileEntry> entries = Target.await(target.client().files().list(path));
     PrintWriter out = out();
     if (json()) {
-      entries.forEach(e -> out.println(FileViews.json(e)));
+      entries.forEach(e -> out.println(line(FileViews.json(e))));
     } else {
       Table table = new Table("MODE", "OWNER", "GROUP", "SIZE", "MODIFIED", "NAME").alignRight(3);
       for (FileEntry e : entries) {

@@ -11,7 +11,7 @@ final class PingCommand extends AgentCommand {
     Pong p = target.ping();
     emit(Json.obj().put("vm", target.vmId()).put("endpoint", target.endpoint())
             .put("agentVersion", p.agentVersion())
-            .put("guestUptimeSeconds", p.guestUptime().toSeconds())
+            .put("guestUptimeMillis", p.guestUptime().toMillis())
             .put("roundTripMicros", p.roundTrip().toNanos() / 1000),
         "pong from " + target.vmId() + " (" + target.endpoint() + "): agent " + p.agentVersion()
             + ", guest up " + Format.duration(p.guestUptime()) + ", round trip "

@@ -27,6 +27,11 @@ abstract class PowerCommand extends AgentCommand {
   abstract String verb();
 
   @Override
+  void check() {
+    Durations.wholeSeconds("--delay", delay);
+  }
+
+  @Override
   int run(Target target) throws Exception {
     PowerOptions options = delay == null ? PowerOptions.NOW : PowerOptions.after(delay);
     if (message != null) {
@@ -35,7 +40,7 @@ abstract class PowerCommand extends AgentCommand {
     PowerResult r = Target.await(request(target.client().lifecycle(), options));
     emit(Json.obj().put("vm", target.vmId()).put("action", r.action().name())
             .put("confirmation", r.confirmation().name())
-            .put("delaySeconds", options.delay().toSeconds()),
+            .put("delayMillis", options.delay().toMillis()),
         target.vmId() + ": " + verb() + (options.delay().isZero() ? ""
             : " in " + Format.duration(options.delay())) + " " + evidence(r.confirmation()));
     return ExitCodes.OK;

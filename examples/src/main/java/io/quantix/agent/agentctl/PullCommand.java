@@ -22,6 +22,11 @@ final class PullCommand extends AgentCommand {
   Path local;
 
   @Override
+  public String timeoutHelp() {
+    return "deadline of the whole transfer (default: none overall, 30s per chunk)";
+  }
+
+  @Override
   int run(Target target) throws Exception {
     Path to = local;
     if (Files.isDirectory(local)) {

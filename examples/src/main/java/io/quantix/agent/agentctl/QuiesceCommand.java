@@ -52,6 +52,17 @@ final class QuiesceCommand extends AgentCommand {
   Duration freezeTimeout;
 
   @Override
+  void check() {
+    Durations.wholeSeconds("--freeze-timeout", freezeTimeout);
+  }
+
+  @Override
+  public String timeoutHelp() {
+    return "deadline of the whole freeze-run-thaw (default 30s per request); CMD is stopped "
+        + "when it passes (exit 4)";
+  }
+
+  @Override
   int run(Target target) throws Exception {
     QuiesceSpec spec = mounts.isEmpty() ? QuiesceSpec.allFilesystems() : QuiesceSpec.of(mounts);
     if (freezeTimeout != null) {
@@ -78,9 +89,7 @@ final class QuiesceCommand extends AgentCommand {
       }
     }
     if (json()) {
-      out().println(Json.obj().put("vm", target.vmId()).put("command", then)
-          .put("exitCode", code).put("thawed", true));
-      out().flush();
+      emitJson(Json.obj().put("command", then).put("exitCode", code).put("thawed", true));
     } else {
       err().println("agentctl: thawed; the command exited " + code);
       err().flush();

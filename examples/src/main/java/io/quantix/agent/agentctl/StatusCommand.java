@@ -3,8 +3,8 @@ package io.quantix.agent.agentctl;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.Endpoint;
 import java.io.IOException;
@@ -34,8 +34,10 @@ import picocli.CommandLine.ParentCommand;
     "The status of every VM of a directory (or of each -e endpoint).",
     "One registry opens every <vm-id>.agent.sock of DIR (or each -e endpoint, one VM each) and "
         + "prints a table: state, agent version, host name, addresses, memory use, age of the "
-        + "last telemetry. Waits up to --timeout (default 5s) for the states to settle."})
-final class StatusCommand implements Callable<Integer> {
+        + "last telemetry. Waits up to --timeout (default 5s) for the states to settle. "
+        + "Exits 7 when any VM is not CONNECTED (0 when all are, or when DIR has no VM), so "
+        + "a script or health check can use it as is."})
+final class StatusCommand implements Callable<Integer>, TimeoutHelp {
   /** How long to wait for states to settle without --timeout. */
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
   /** How long a connected VM may go without telemetry before the table is printed anyway. */
@@ -49,10 +51,15 @@ final class StatusCommand implements Callable<Integer> {
   Path dir;
 
   @Override
+  public String timeoutHelp() {
+    return "how long to wait for every VM's state to settle (default 5s)";
+  }
+
+  @Override
   public Integer call() throws Exception {
     Agentctl.Globals g = root.globals();
     Duration wait = g.timeout() != null ? g.timeout() : DEFAULT_WAIT;
-    AgentRegistry.Builder builder = Endpoints.registry(wait);
+    AgentRegistry.Builder builder = Endpoints.registry(wait, g.lockDir());
     List<String> vmIds = new ArrayList<>();
     if (dir != null) {
       if (!g.endpoints().isEmpty()) {
@@ -90,14 +97,16 @@ final class StatusCommand implements Callable<Integer> {
       Collection<AgentStatus> statuses = settle(registry, vmIds, wait);
       if (root.json) {
         for (AgentStatus s : statuses) {
-          out.println(Views.statusJson(s));
+          out.println(Json.line(s.vmId(), s.endpoint(), Views.statusJson(s)));
         }
         out.flush();
       } else {
         Views.statusTable(statuses).print(out);
       }
+      out.flush();
+      return statuses.stream().allMatch(AgentStatus::isConnected) ? ExitCodes.OK
+          : ExitCodes.NOT_ALL_CONNECTED;
     }
-    return ExitCodes.OK;
   }
 
   /** The VM ids of a directory: every {@code <id>.agent.sock}, sorted. */

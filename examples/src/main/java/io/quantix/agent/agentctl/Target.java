@@ -6,7 +6,7 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Pong;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.Endpoint;
 import java.time.Duration;
@@ -46,7 +46,7 @@ final class Target implements AutoCloseable {
     }
     List<Endpoint> eps = Endpoints.parseAll(globals.endpoints());
     String vm = Endpoints.vmId(eps.get(0));
-    AgentRegistry registry = Endpoints.registry(globals.timeout())
+    AgentRegistry registry = Endpoints.registry(globals.timeout(), globals.lockDir())
         .resolver(EndpointResolver.explicit(Map.of(vm, eps))).build();
     try {
       return new Target(vm, List.copyOf(eps), registry, globals.timeout());

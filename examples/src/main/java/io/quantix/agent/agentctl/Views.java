@@ -4,7 +4,7 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.proto.DiskUsage;
 import io.quantix.agent.proto.TelemetryReport;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -62,7 +62,7 @@ final class Views {
         .put("memoryUsedBytes", r.getMemoryUsedBytes())
         .put("memoryUsedPercent", t.memoryUsedPercent())
         .put("loadAvg", List.of(r.getLoadAvg1(), r.getLoadAvg5(), r.getLoadAvg15()))
-        .put("processCount", r.getProcessCount()).put("uptimeSeconds", r.getUptimeSeconds())
+        .put("processCount", r.getProcessCount()).put("uptimeMillis", r.getUptimeSeconds() * 1000)
         .put("disks", disks);
   }
 

@@ -3,7 +3,7 @@ package io.quantix.agent.agentctl;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -22,6 +22,11 @@ import picocli.CommandLine.Option;
 final class WatchCommand extends AgentCommand {
   @Option(names = "--count", paramLabel = "N", description = "stop after N telemetry reports")
   Integer count;
+
+  @Override
+  public String timeoutHelp() {
+    return "deadline of the first connect (default 30s); watch then runs until Ctrl-C or --count";
+  }
 
   @Override
   int run(Target target) throws Exception {

@@ -3,7 +3,7 @@ package io.quantix.agent.examples;
 import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.testkit.FakeGuestAgentFleet;
 import java.io.IOException;

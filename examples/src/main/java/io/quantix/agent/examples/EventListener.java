@@ -4,7 +4,7 @@ import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.GuestEvent;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.transport.Endpoint;

@@ -29,10 +29,11 @@ class AgentctlDemoTest {
     assertThat(r.outLines()).allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
     for (String step : DemoCommand.stepNames()) {
       if (!step.equals("status")) {
-        assertThat(r.out()).contains("{\"step\":\"" + step + "\",\"ok\":true");
+        assertThat(r.out()).contains(",\"step\":\"" + step + "\",\"ok\":true");
       }
     }
     assertThat(r.out()).contains("\"matches\":true", "\"state\":\"CONNECTED\"",
-        "{\"step\":\"done\",\"ok\":true");
+        ",\"step\":\"done\",\"ok\":true");
+    assertThat(r.outLines()).allSatisfy(line -> assertThat(line).startsWith("{\"schemaVersion\":1,\"vm\":"));
   }
 }

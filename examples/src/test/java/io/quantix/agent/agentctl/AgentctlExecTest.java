@@ -82,13 +82,25 @@ class AgentctlExecTest {
     agent.agent().scriptCommand("sleep 60", ExecuteResponse.newBuilder().setExitCode(-1)
         .setTimedOut(true).setStderr("Command timed out after 2 seconds").build());
 
-    AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "--timeout", "1500ms", "exec", "--",
+    AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "--timeout", "2s", "exec", "--",
         "sleep 60"));
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
     assertThat(r.err()).contains("Command timed out after 2 seconds",
         "agentctl: the command timed out in the guest after 2.0 s");
     assertThat(takeExecute().getTimeoutSeconds()).isEqualTo(2);
+  }
+
+  @Test
+  void subSecondGuestTimeoutsAreRefusedNotRounded() {
+    for (String t : new String[] {"500ms", "1500ms"}) {
+      AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "--timeout", t, "exec", "--",
+          "sleep 60"));
+
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+      assertThat(r.err()).contains("exec --timeout goes to the guest in whole seconds");
+    }
+    assertThat(agent.agent().requestCount()).as("refused before any I/O").isZero();
   }
 
   @Test

@@ -50,7 +50,7 @@ class AgentctlFilesTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.outLines()).hasSize(5);
-    assertThat(r.out()).contains("{\"name\":\"app.conf\",\"path\":\"/srv/app/app.conf\",\"type\":\"FILE\",\"size\":10,\"mode\":\"0640\"",
+    assertThat(r.out()).contains("\"name\":\"app.conf\",\"path\":\"/srv/app/app.conf\",\"type\":\"FILE\",\"sizeBytes\":10,\"mode\":\"0640\"",
         "\"type\":\"DIRECTORY\"", "\"symlinkTarget\":\"app.conf\"");
   }
 

@@ -45,8 +45,8 @@ class AgentctlPingTest {
 
     for (AgentctlRunner.Run r : new AgentctlRunner.Run[] {after, before}) {
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(r.out()).startsWith("{\"vm\":").contains("\"agentVersion\":\"0.1.27\"",
-          "\"guestUptimeSeconds\":", "\"roundTripMicros\":");
+      assertThat(r.out()).startsWith("{\"schemaVersion\":1,\"vm\":").contains("\"agentVersion\":\"0.1.27\"",
+          "\"guestUptimeMillis\":", "\"roundTripMicros\":");
     }
   }
 

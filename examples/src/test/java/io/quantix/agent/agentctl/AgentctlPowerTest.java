@@ -33,7 +33,7 @@ class AgentctlPowerTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("\"action\":\"REBOOT\"", "\"confirmation\":\"ACCEPTED\"",
-        "\"delaySeconds\":300");
+        "\"delayMillis\":300000");
     assertThat(agent.agent().guest().shutdowns()).containsExactly(
         new GuestState.Shutdown(ShutdownType.SHUTDOWN_TYPE_REBOOT, 300, "kernel update"));
   }

@@ -78,7 +78,8 @@ class AgentctlQuiesceTest {
     AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "--json", "quiesce", "--then",
         "echo inside"));
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).isEqualTo("{\"vm\":\"agent.sock\",\"command\":\"echo inside\","
+    assertThat(r.out()).isEqualTo("{\"schemaVersion\":1,\"vm\":\"agent.sock\",\"endpoint\":\""
+        + agent.agent().endpoint() + "\",\"command\":\"echo inside\","
         + "\"exitCode\":0,\"thawed\":true}\n");
     assertThat(r.err()).isEqualTo("inside\n");
 

@@ -43,6 +43,16 @@ final class AgentctlRunner {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** Runs with output piped and {@code input} on stdin. */
+  static Run runWithInput(String input, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Agentctl.execute(new Console(new PrintWriter(out, true), new PrintWriter(err, true),
+        false, new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        Console.DEFAULT_COLUMNS), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
   /** {@code -e endpoint} followed by {@code args}. */
   static String[] on(String endpoint, String... args) {
     List<String> all = new ArrayList<>(List.of("-e", endpoint));

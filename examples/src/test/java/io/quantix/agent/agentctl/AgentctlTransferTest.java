@@ -20,6 +20,11 @@ class AgentctlTransferTest {
   @RegisterExtension
   FakeGuestAgentExtension agent = new FakeGuestAgentExtension(b -> b.telemetryInterval(Duration.ZERO));
 
+  @org.junit.jupiter.api.BeforeEach
+  void guestMv() {
+    GuestMv.install(agent.agent());
+  }
+
   @TempDir
   Path dir;
 
@@ -74,7 +79,7 @@ class AgentctlTransferTest {
         "/big.bin"));
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.err()).startsWith("\rpush /big.bin [").contains("100%", "2.0 MiB / 2.0 MiB")
+    assertThat(r.err()).startsWith("\rpush /big.bin [").contains("100%", "2.0 MiB / 2.0 MiB", "done")
         .endsWith("\n");
 
     AgentctlRunner.Run json = run(true, on(agent.agent().endpoint(), "--json", "push",
@@ -88,8 +93,41 @@ class AgentctlTransferTest {
     ProgressBar bar = new ProgressBar(new java.io.PrintWriter(new java.io.StringWriter()), "pull /x");
 
     assertThat(bar.render(512 * 1024, 1024 * 1024, 1_000_000_000L))
-        .isEqualTo("pull /x [###############...............]  50%  512.0 KiB / 1.0 MiB  0.5 MiB/s");
+        .isEqualTo("pull /x [###########...........]  50%  512.0 KiB / 1.0 MiB  0.5 MiB/s"
+            + "  ETA 0:01");
     assertThat(bar.render(10, -1, 1_000_000_000L)).startsWith("pull /x 10 B  ");
+  }
+
+  @Test
+  void progressBarNeverWrapsInANarrowTerminal() {
+    String label = "push /var/lib/application/releases/2026-12-04/app-bundle.tar.gz";
+    for (int columns = 20; columns <= 200; columns++) {
+      ProgressBar bar = new ProgressBar(new java.io.PrintWriter(new java.io.StringWriter()), label,
+          columns);
+      for (long done : new long[] {0, 1, 700L << 20, 3L << 30}) {
+        String line = bar.render(done, 3L << 30, 90_000_000_000L);
+        assertThat(line.length()).as("%d columns: %s", columns, line).isLessThan(columns);
+      }
+    }
+    ProgressBar sixty = new ProgressBar(new java.io.PrintWriter(new java.io.StringWriter()), label,
+        60);
+    assertThat(sixty.render(1L << 30, 3L << 30, 10_000_000_000L))
+        .contains("[", "33%", "102.4 MiB/s", "ETA 0:20").hasSizeLessThan(60);
+  }
+
+  @Test
+  void progressBarRedrawsAtMostTenTimesASecond() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    ProgressBar bar = new ProgressBar(new java.io.PrintWriter(text), "push /x", 80);
+    long started = System.nanoTime();
+    for (int i = 1; i <= 200_000; i++) {
+      bar.onProgress(i, 200_000);
+    }
+    bar.finish();
+    long tenths = (System.nanoTime() - started) / ProgressBar.REDRAW_NANOS;
+    // one draw at once, at most one per 100 ms after it, and the final one
+    assertThat(bar.redraws()).isLessThanOrEqualTo((int) tenths + 2);
+    assertThat(text.toString().split("\r", -1).length - 1).isEqualTo(bar.redraws());
   }
 
   @Test

@@ -36,7 +36,7 @@ class AgentctlWatchTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.outLines()).hasSize(2).allSatisfy(line -> assertThat(line)
-        .startsWith("{\"event\":\"telemetry\"").contains("\"hostname\":\"web-2\"",
+        .startsWith("{\"schemaVersion\":1,\"vm\":").contains("\"event\":\"telemetry\"","\"hostname\":\"web-2\"",
             "\"memoryTotalBytes\":"));
     assertThat(r.err()).isEmpty();
   }

@@ -1,6 +1,6 @@
 package io.quantix.agent.client;
 
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;

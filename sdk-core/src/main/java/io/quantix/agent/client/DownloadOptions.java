@@ -1,6 +1,6 @@
 package io.quantix.agent.client;
 
-import io.quantix.agent.client.internal.Checks;
+import io.quantix.agent.internal.Checks;
 import java.util.Objects;
 
 /**

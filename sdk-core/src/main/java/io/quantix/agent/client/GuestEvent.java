@@ -18,16 +18,25 @@ public sealed interface GuestEvent {
   /** When the host received the event. */
   Instant receivedAt();
 
+  /** How bad a guest {@link Error} is. */
+  enum Severity {
+    WARNING,
+    ERROR,
+    CRITICAL,
+    /** A severity this SDK does not know yet (sent by a newer agent). */
+    UNKNOWN
+  }
+
   /**
    * An ErrorEvent.
    *
-   * @param severity WARNING, ERROR or CRITICAL
+   * @param severity how bad it is
    * @param code the agent's code, often empty
    * @param message the text
    * @param details extra key/values
    * @param receivedAt arrival time
    */
-  record Error(String severity, String code, String message, Map<String, String> details,
+  record Error(Severity severity, String code, String message, Map<String, String> details,
       Instant receivedAt) implements GuestEvent {
     /** Copies the map. */
     public Error {
@@ -38,12 +47,12 @@ public sealed interface GuestEvent {
   /**
    * The guest clipboard changed.
    *
-   * @param type TEXT, IMAGE, FILES or HTML
+   * @param type what the clipboard holds now
    * @param data the content (UTF-8 text for TEXT and HTML)
    * @param mimeType the MIME type, when given
    * @param receivedAt arrival time
    */
-  record ClipboardChanged(String type, byte[] data, String mimeType, Instant receivedAt)
+  record ClipboardChanged(ClipboardContent.Type type, byte[] data, String mimeType, Instant receivedAt)
       implements GuestEvent {
     /** Copies the bytes. */
     public ClipboardChanged {

@@ -1,6 +1,6 @@
 package io.quantix.agent.client;
 
-import io.quantix.agent.client.internal.Checks;
+import io.quantix.agent.internal.Checks;
 
 /**
  * How to list a guest directory: whether dot-files are included, how many entries the first

@@ -1,6 +1,6 @@
 package io.quantix.agent.client;
 
-import io.quantix.agent.client.internal.Checks;
+import io.quantix.agent.internal.Checks;
 
 /**
  * Which processes to list: a name filter, whether threads are included, and a cap. Immutable.

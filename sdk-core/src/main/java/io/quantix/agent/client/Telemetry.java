@@ -12,11 +12,29 @@ import java.time.Instant;
  *     System.out.printf("%s: %d%% memory, %s old%n", t.hostname(), t.memoryUsedPercent(), t.age()));
  * }</pre>
  *
- * @param report the report as the agent sent it
+ * <p>The accessors below are the SDK's view of a report; {@link #raw()} is the escape hatch to every
+ * field of the generated wire type, which may change with the agent's protocol.
+ *
+ * @param report the report as the agent sent it (the same as {@link #raw()})
  * @param receivedAt wall-clock time it arrived
  * @param receivedNanos {@link System#nanoTime()} when it arrived, for {@link #age()}
  */
 public record Telemetry(TelemetryReport report, Instant receivedAt, long receivedNanos) {
+
+  /** The report as the agent sent it, every field of the wire type: the escape hatch. */
+  public TelemetryReport raw() {
+    return report;
+  }
+
+  /** Used guest memory in bytes. */
+  public long memoryUsedBytes() {
+    return report.getMemoryUsedBytes();
+  }
+
+  /** Total guest memory in bytes, 0 when unknown. */
+  public long memoryTotalBytes() {
+    return report.getMemoryTotalBytes();
+  }
 
   /** How long ago the report arrived. */
   public Duration age() {

@@ -1,13 +1,10 @@
 package io.quantix.agent.framing;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.quantix.agent.framing.FrameOutcome.DropReason;
 import io.quantix.agent.proto.AgentMessage;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -20,42 +17,14 @@ import java.util.List;
  * Messages and outcomes reach the next handler in stream order (at most one message per
  * {@code decode} call).
  *
- * <p>A truncated frame (the sender stopped mid-frame, say the agent restarted, then went on with new
- * frames) costs at most the frame it ran into, and does not hold up the frames after it. Evidence
- * that a frame was cut short is a complete frame that parses and validates, behind a magic of its
- * own, within the cut frame's declared length; the frame is then dropped up to that magic.
- *
- * <ul>
- *   <li>A sender that stops mid-frame pauses before it writes again, and the host reads what it was
- *       sent, so its next frame starts a read: where a read adds to an incomplete frame, a magic at
- *       its start is looked at as soon as the frame behind it is complete.
- *   <li>A frame not found right where a frame that parsed ended (the first of the stream, or one
- *       found by skipping or dropping bytes) is searched whole as its bytes arrive: it may be a
- *       false magic in garbage.
- *   <li>A frame that parses but is followed by bytes that do not start a frame is searched whole.
- *   <li>A frame that does not parse is dropped up to the next magic inside it; at end of stream, a
- *       frame that can never complete is searched, then dropped the same way.
- * </ul>
- *
- * <p>Not caught: a frame that followed a good frame, was cut with its continuation arriving in the
- * same read as its start (the host was not reading while the sender restarted), has its declared
- * length filled exactly up to a frame boundary or the end of a read, and still parses. Searching
- * every frame would catch that too, at about twice the decoding cost of large frames. A payload that
- * really carries a whole valid frame (a file of captured agent traffic, say) is dropped when searched.
- *
- * <p>Where the agent drops the whole declared length of a frame that fails to parse, this decoder
- * drops only up to the next magic in it. Frames that parse but fail validation (no payload, a bad
- * message_id) are dropped whole. Only bytes outside any frame count towards the 64 KiB resync limit.
+ * <p>How a frame that was cut short is found, and what is not caught, is told in the
+ * {@linkplain io.quantix.agent.framing package documentation}.
  *
  * <pre>{@code
  * channel.pipeline().addLast(new FrameDecoder(FrameFormat.AUTO), new FrameEncoder(FrameFormat.MAGIC));
  * }</pre>
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
-  private static final int MAX_MESSAGE_ID_LENGTH = 128;
-  /** A legacy first frame larger than this is not worth waiting for to decide the format. */
-  private static final int AUTO_DETECT_MAX_LENGTH = 64 * 1024;
-  private static final byte MAGIC_FIRST_BYTE = (byte) (Framing.MAGIC >>> 24);
   /** The first offset in a frame where a frame cut short can be followed by a new magic. */
   private static final int FIRST_EMBEDDED_OFFSET = 5;
   /** Smallest frame: a header and one byte of payload. */
@@ -155,25 +124,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   private boolean detect(ByteBuf in) {
-    if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH) {
-      return false;
+    FrameFormat detected = FrameScan.detect(in, endOfInput, requireMessageId);
+    if (detected != null) {
+      format = detected;
     }
-    int first = in.getInt(in.readerIndex());
-    if (first == Framing.MAGIC || first <= 0 || first > AUTO_DETECT_MAX_LENGTH) {
-      format = FrameFormat.MAGIC;
-      return true;
-    }
-    if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH + first) {
-      if (endOfInput) {
-        // a legacy first frame that never completed: scan for magic frames instead
-        format = FrameFormat.MAGIC;
-        return true;
-      }
-      return false;
-    }
-    AgentMessage candidate = parse(in, in.readerIndex() + Framing.LEGACY_HEADER_LENGTH, first);
-    format = candidate != null && validate(candidate) == null ? FrameFormat.LEGACY : FrameFormat.MAGIC;
-    return true;
+    return detected != null;
   }
 
   /** Decodes up to one message; returns when it has one, or needs more bytes. */
@@ -190,14 +145,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
           seen = available;
           return;
         }
-        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        drop(ctx, in, FrameScan.untilMagic(in, 4, available), DropReason.UNPARSABLE);
         continue;
       }
       int length = in.getInt(start + 4);
       if (length <= 0 || length > Framing.MAX_PAYLOAD_LENGTH) {
         // The header may have been cut by the next frame's magic (a frame cut down to its magic
         // makes the length read as the magic itself): keep that magic.
-        drop(ctx, in, untilMagic(in, 4, Framing.HEADER_LENGTH), DropReason.BAD_LENGTH);
+        drop(ctx, in, FrameScan.untilMagic(in, 4, Framing.HEADER_LENGTH), DropReason.BAD_LENGTH);
         continue;
       }
       int frameLength = Framing.HEADER_LENGTH + length;
@@ -215,15 +170,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
           return;
         }
         // never to complete, and no frame inside: cut short
-        drop(ctx, in, untilMagic(in, 4, available), DropReason.UNPARSABLE);
+        drop(ctx, in, FrameScan.untilMagic(in, 4, available), DropReason.UNPARSABLE);
         continue;
       }
-      AgentMessage message = parse(in, start + Framing.HEADER_LENGTH, length);
+      AgentMessage message = FrameScan.parse(in, start + Framing.HEADER_LENGTH, length);
       if (message == null) {
-        drop(ctx, in, untilMagic(in, 4, frameLength), DropReason.UNPARSABLE);
+        drop(ctx, in, FrameScan.untilMagic(in, 4, frameLength), DropReason.UNPARSABLE);
         continue;
       }
-      if (trusted && !nextFrameMayStartAt(in, frameLength)) {
+      if (trusted && !FrameScan.nextFrameMayStartAt(in, frameLength)) {
         // the bytes after it do not start a frame: it may have swallowed frames that do
         cut = frameInside(in, frameLength);
         if (cut > 0) {
@@ -231,7 +186,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
           continue;
         }
       }
-      DropReason problem = validate(message);
+      DropReason problem = FrameScan.validate(message, requireMessageId);
       if (problem != null) {
         // it parsed, so the framing held: the whole frame goes, and the next starts right after
         drop(ctx, in, frameLength, problem);
@@ -257,8 +212,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH + length) {
         return;
       }
-      AgentMessage message = parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
-      DropReason problem = message == null ? DropReason.UNPARSABLE : validate(message);
+      AgentMessage message = FrameScan.parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
+      DropReason problem = message == null ? DropReason.UNPARSABLE : FrameScan.validate(message, requireMessageId);
       consume(in, Framing.LEGACY_HEADER_LENGTH + length);
       if (problem != null) {
         stats.dropped();
@@ -282,7 +237,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     seen = available;
-    if (cutCount < cuts.length && isMagicPrefix(in, in.readerIndex() + at, Math.min(4, available - at))) {
+    if (cutCount < cuts.length && FrameScan.isMagicPrefix(in, in.readerIndex() + at, Math.min(4, available - at))) {
       cuts[cutCount++] = at;
     }
   }
@@ -324,7 +279,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int last = Math.min(frameLength - MIN_FRAME_LENGTH, available - 4);
     int at = searched;
     while (at <= last) {
-      int candidate = in.indexOf(start + at, start + last + 1, MAGIC_FIRST_BYTE);
+      int candidate = in.indexOf(start + at, start + last + 1, FrameScan.MAGIC_FIRST_BYTE);
       if (candidate < 0) {
         break;
       }
@@ -351,7 +306,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private int frameAt(ByteBuf in, int at, int frameLength, int available) {
     int index = in.readerIndex() + at;
     int magicBytes = Math.min(4, available - at);
-    if (!isMagicPrefix(in, index, magicBytes)) {
+    if (!FrameScan.isMagicPrefix(in, index, magicBytes)) {
       return NOT_A_FRAME;
     }
     if (magicBytes < 4 || available - at < Framing.HEADER_LENGTH) {
@@ -364,39 +319,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (available - at < Framing.HEADER_LENGTH + length) {
       return UNDECIDED;
     }
-    AgentMessage inner = parse(in, index + Framing.HEADER_LENGTH, length);
-    return inner != null && validate(inner) == null ? at : NOT_A_FRAME;
-  }
-
-  /**
-   * False when bytes follow the frame that ends {@code frameLength} after the reader index and they
-   * are not (the start of) a magic.
-   */
-  private static boolean nextFrameMayStartAt(ByteBuf in, int frameLength) {
-    int after = in.readableBytes() - frameLength;
-    return after <= 0 || isMagicPrefix(in, in.readerIndex() + frameLength, Math.min(4, after));
-  }
-
-  /**
-   * The offset of the first magic (or magic prefix that reaches the end of the bytes here) from
-   * {@code from} up to before {@code to}, relative to the reader index; {@code to} if there is none.
-   */
-  private static int untilMagic(ByteBuf in, int from, int to) {
-    int start = in.readerIndex();
-    int available = in.readableBytes();
-    int at = from;
-    while (at < to) {
-      int candidate = in.indexOf(start + at, start + to, MAGIC_FIRST_BYTE);
-      if (candidate < 0) {
-        return to;
-      }
-      at = candidate - start;
-      if (isMagicPrefix(in, candidate, Math.min(4, available - at))) {
-        return at;
-      }
-      at++;
-    }
-    return to;
+    AgentMessage inner = FrameScan.parse(in, index + Framing.HEADER_LENGTH, length);
+    return inner != null && FrameScan.validate(inner, requireMessageId) == null ? at : NOT_A_FRAME;
   }
 
   /** Skips to the next magic; false when more bytes are needed (or the stream was given up). */
@@ -405,7 +329,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int end = in.writerIndex();
     int at = start;
     while (at <= end - 4) {
-      int candidate = in.indexOf(at, end - 3, MAGIC_FIRST_BYTE);
+      int candidate = in.indexOf(at, end - 3, FrameScan.MAGIC_FIRST_BYTE);
       if (candidate < 0) {
         break;
       }
@@ -421,22 +345,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     // Keep a tail that may be the start of a magic split across reads.
     int keep = 0;
     for (int tail = Math.min(3, end - start); tail > 0; tail--) {
-      if (isMagicPrefix(in, end - tail, tail)) {
+      if (FrameScan.isMagicPrefix(in, end - tail, tail)) {
         keep = tail;
         break;
       }
     }
     skipGarbage(ctx, in, end - start - keep);
     return false;
-  }
-
-  private static boolean isMagicPrefix(ByteBuf in, int index, int length) {
-    for (int i = 0; i < length; i++) {
-      if (in.getByte(index + i) != (byte) (Framing.MAGIC >>> (24 - 8 * i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void skipGarbage(ChannelHandlerContext ctx, ByteBuf in, int bytes) {
@@ -477,54 +392,4 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ctx.fireUserEventTriggered(new FrameOutcome.ResyncFailed(scanned + rest, reason));
   }
 
-  /**
-   * Parses {@code length} bytes at {@code index}, or returns null when they are not an AgentMessage.
-   * A heap buffer is read in place (protobuf copies what it keeps). Anything else is copied once
-   * into a private array that protobuf then reads as immutable: bytes fields share it rather than
-   * being copied again (protobuf 4.x itself copies a direct buffer whole and then every bytes field).
-   */
-  private static AgentMessage parse(ByteBuf in, int index, int length) {
-    try {
-      CodedInputStream input;
-      if (in.hasArray()) {
-        input = CodedInputStream.newInstance(in.array(), in.arrayOffset() + index, length);
-      } else {
-        byte[] copy = new byte[length];
-        in.getBytes(index, copy);
-        input = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
-        input.enableAliasing(true);
-      }
-      input.setSizeLimit(length);
-      AgentMessage message = AgentMessage.parseFrom(input);
-      input.checkLastTagWas(0);
-      return message;
-    } catch (IOException e) {
-      // InvalidProtocolBufferException included: not an AgentMessage
-      return null;
-    }
-  }
-
-  private DropReason validate(AgentMessage message) {
-    if (message.getPayloadCase() == AgentMessage.PayloadCase.PAYLOAD_NOT_SET) {
-      return DropReason.NO_PAYLOAD;
-    }
-    String id = message.getMessageId();
-    if (id.isEmpty() ? requireMessageId : !saneId(id)) {
-      return DropReason.BAD_MESSAGE_ID;
-    }
-    return null;
-  }
-
-  private static boolean saneId(String id) {
-    if (id.length() > MAX_MESSAGE_ID_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

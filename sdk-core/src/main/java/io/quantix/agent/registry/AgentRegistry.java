@@ -1,15 +1,14 @@
 package io.quantix.agent.registry;
 
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.internal.AgentClientImpl;
-import io.quantix.agent.client.internal.ConnectGate;
-import io.quantix.agent.client.internal.LinkConfig;
 import io.quantix.agent.client.internal.VmLink;
 import io.quantix.agent.transport.Endpoint;
 import io.quantix.agent.transport.EventLoops;
@@ -26,14 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +54,11 @@ public final class AgentRegistry implements AutoCloseable {
   /** Test hook: told of every leak report (message, creation stack) after it was logged. */
   static volatile BiConsumer<String, Throwable> leakObserver;
 
-  private final Core core;
+  private final RegistryCore core;
   private final LeakReaper.Tracked tracked;
 
   private AgentRegistry(Builder b) {
-    this.core = new Core(b);
+    this.core = new RegistryCore(b);
     this.tracked = LeakReaper.track(this, core::runOnce);
   }
 
@@ -115,11 +107,11 @@ public final class AgentRegistry implements AutoCloseable {
 
   /** The cached status of {@code vmId}: no I/O; CLOSED for a VM this registry does not hold. */
   public AgentStatus status(String vmId) {
-    VmLink link = vmId == null ? null : core.links.get(vmId);
+    VmLink link = core.links.get(vmId);
     if (link == null) {
-      return new AgentStatus(vmId, AgentState.CLOSED, Instant.EPOCH, 0,
-          core.closed.get() ? "registry closed" : "not registered with this registry", null, "",
-          null, null);
+      return AgentStatus.builder(vmId, AgentState.CLOSED).since(Instant.EPOCH)
+          .detail(core.links.isClosed() ? "registry closed" : "not registered with this registry")
+          .build();
     }
     return link.status();
   }
@@ -133,7 +125,7 @@ public final class AgentRegistry implements AutoCloseable {
 
   /** The VM ids this registry holds, sorted. */
   public List<String> vmIds() {
-    return new ArrayList<>(new TreeMap<>(core.links).keySet());
+    return new ArrayList<>(core.links.snapshot().keySet());
   }
 
   /**
@@ -142,7 +134,7 @@ public final class AgentRegistry implements AutoCloseable {
    * so the single-client channel never sees two connections of this registry.
    */
   public CompletableFuture<Void> remove(String vmId) {
-    return core.remove(vmId);
+    return core.links.remove(vmId);
   }
 
   /** Listens to every status transition of every VM, delivered on the event executor. */
@@ -163,230 +155,43 @@ public final class AgentRegistry implements AutoCloseable {
     Reference.reachabilityFence(this);
   }
 
-  /**
-   * Everything the registry owns, kept apart from the {@link AgentRegistry} object so that the
-   * object can become unreachable (and its leak be reported) while links, loops and timers still
-   * run: nothing here refers back to it.
-   */
-  private static final class Core {
-    final ConcurrentHashMap<String, VmLink> links = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
-    final AtomicBoolean closed = new AtomicBoolean();
-    final EndpointResolver resolver;
-    final LinkConfig config;
-    final CallOptions defaultOptions;
-    final StatusHub hub;
-    final ConnectGate gate;
-    final EventLoops ownedLoops;
-    final List<ExecutorService> ownedExecutors;
-    final Throwable createdAt;
-    final AtomicBoolean ran = new AtomicBoolean();
-    volatile boolean closedExplicitly;
-
-    Core(Builder b) {
-      this.createdAt = new Throwable("agent registry created here");
-      this.resolver = b.resolver;
-      this.defaultOptions = b.defaultOptions;
-      List<ExecutorService> owned = new ArrayList<>();
-      EventLoops loops = b.eventLoops;
-      this.ownedLoops = loops == null ? EventLoops.create(b.ioThreads) : null;
-      if (loops == null) {
-        loops = ownedLoops;
-      }
-      Executor callbacks = b.callbackExecutor;
-      if (callbacks == null) {
-        ExecutorService e = Executors.newFixedThreadPool(b.callbackThreads,
-            new DefaultThreadFactory("quantix-agent-callback", true));
-        owned.add(e);
-        callbacks = e;
-      }
-      Executor events = b.eventExecutor;
-      if (events == null) {
-        ExecutorService e = Executors.newSingleThreadExecutor(
-            new DefaultThreadFactory("quantix-agent-events", true));
-        owned.add(e);
-        events = e;
-      }
-      this.ownedExecutors = List.copyOf(owned);
-      this.hub = new StatusHub(events);
-      this.gate = new ConnectGate(b.maxConcurrentConnects);
-      this.config = new LinkConfig(loops, b.transports != null ? b.transports : Transports.load(),
-          b.transportOptions, callbacks, events, b.metrics, b.maxInFlight, b.maxWaiting,
-          b.connectTimeout, b.readyTimeout, b.resetGrace, b.keepAliveIdle, b.keepAliveMisses,
-          b.reconnectMin, b.reconnectMax, b.maxAttempts, b.breakerConfig);
-    }
-
-    /**
-     * The VM's link, registered and started on first use; {@code fixed} pins its endpoints (from
-     * discovery), null uses the registry's resolver.
-     */
-    VmLink link(String vmId, EndpointResolver fixed) {
-      if (vmId == null || vmId.isEmpty()) {
-        throw AgentException.invalidArgument("VM id is null or empty");
-      }
-      if (closed.get()) {
-        throw AgentException.of(AgentException.Code.UNAVAILABLE, "agent registry is closed");
-      }
-      VmLink link = links.get(vmId);
-      if (link != null) {
-        return link;
-      }
-      EndpointResolver source = fixed != null ? fixed : resolver;
-      VmLink[] created = new VmLink[1];
-      link = links.computeIfAbsent(vmId, id -> {
-        List<Endpoint> endpoints;
-        try {
-          endpoints = source.resolve(id);
-        } catch (IllegalArgumentException e) {
-          throw AgentException.invalidArgument(e.getMessage());
-        }
-        created[0] = new VmLink(id, endpoints == null ? List.of() : endpoints, source, config,
-            hub, closed::get, gate);
-        return created[0];
-      });
-      if (created[0] == link) {
-        start(vmId, link);
-      }
-      return link;
-    }
-
-    /** Starts a new link once an earlier link of the same VM has closed its channel. */
-    private void start(String vmId, VmLink link) {
-      CompletableFuture<Void> previous = closing.get(vmId);
-      if (previous == null) {
-        link.start();
-      } else {
-        previous.whenComplete((v, e) -> link.start());
-      }
-      if (closed.get()) {
-        link.close();
-      }
-    }
-
-    CompletableFuture<Void> remove(String vmId) {
-      if (vmId == null) {
-        return CompletableFuture.completedFuture(null);
-      }
-      CompletableFuture<?>[] done = new CompletableFuture<?>[1];
-      links.computeIfPresent(vmId, (id, link) -> {
-        CompletableFuture<Void> closed = link.close();
-        closing.put(id, closed);
-        closed.whenComplete((v, e) -> closing.remove(id, closed));
-        done[0] = closed;
-        return null;
-      });
-      @SuppressWarnings("unchecked")
-      CompletableFuture<Void> result = done[0] == null ? CompletableFuture.completedFuture(null)
-          : (CompletableFuture<Void>) done[0];
-      return result;
-    }
-
-    /**
-     * Closes everything, once: by {@code close()}, or by the leak reaper after the registry was
-     * collected unclosed (then with a warning naming where it was created).
-     */
-    void runOnce() {
-      if (!ran.compareAndSet(false, true)) {
-        return;
-      }
-      if (!closedExplicitly) {
-        String message = "an AgentRegistry was garbage-collected without being closed; closing it"
-            + " now. It was created at:";
-        log.warn(message, createdAt);
-        BiConsumer<String, Throwable> observer = leakObserver;
-        if (observer != null) {
-          observer.accept(message, createdAt);
-        }
-      }
-      if (!closed.compareAndSet(false, true)) {
-        return;
-      }
-      List<CompletableFuture<Void>> closings = new ArrayList<>();
-      for (String id : new ArrayList<>(links.keySet())) {
-        VmLink link = links.remove(id);
-        if (link != null) {
-          closings.add(link.close());
-        }
-      }
-      closings.addAll(closing.values());
-      try {
-        CompletableFuture.allOf(closings.toArray(new CompletableFuture<?>[0]))
-            .get(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        log.warn("agent sessions did not all close in time", e);
-      }
-      for (ExecutorService e : ownedExecutors) {
-        e.shutdown();
-      }
-      if (ownedLoops != null) {
-        ownedLoops.close();
-      }
-      for (ExecutorService e : ownedExecutors) {
-        try {
-          if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-            e.shutdownNow();
-          }
-        } catch (InterruptedException ie) {
-          e.shutdownNow();
-          Thread.currentThread().interrupt();
-        }
-      }
-      hub.clear();
-    }
-  }
-
   /** Builder of {@link AgentRegistry}; every setting has a production default. */
   public static final class Builder {
-    /** Default calls in flight per VM. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    /** Default calls in flight per VM: {@link LinkSettings#DEFAULT_MAX_IN_FLIGHT}. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = LinkSettings.DEFAULT_MAX_IN_FLIGHT;
     /** Default calls waiting per VM while it connects. */
-    public static final int DEFAULT_MAX_WAITING = 256;
+    public static final int DEFAULT_MAX_WAITING = LinkSettings.DEFAULT_MAX_WAITING;
     /** Default time for one connect attempt. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = LinkSettings.DEFAULT_CONNECT_TIMEOUT;
     /** Default time from connect to AgentReady or pong. */
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_READY_TIMEOUT = LinkSettings.DEFAULT_READY_TIMEOUT;
     /** Default grace for calls sent before a guest reset. */
-    public static final Duration DEFAULT_RESET_GRACE = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RESET_GRACE = LinkSettings.DEFAULT_RESET_GRACE;
     /** Default silence before a keep-alive ping. */
-    public static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_KEEPALIVE_IDLE = LinkSettings.DEFAULT_KEEPALIVE_IDLE;
     /** Default missed keep-alives before a session is silent. */
-    public static final int DEFAULT_KEEPALIVE_MISSES = 3;
+    public static final int DEFAULT_KEEPALIVE_MISSES = LinkSettings.DEFAULT_KEEPALIVE_MISSES;
     /** Default first reconnect delay. */
-    public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RECONNECT_MIN = LinkSettings.DEFAULT_RECONNECT_MIN;
     /** Default largest reconnect delay. */
-    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RECONNECT_MAX = LinkSettings.DEFAULT_RECONNECT_MAX;
     /** Default attempts per call. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final int DEFAULT_MAX_ATTEMPTS = LinkSettings.DEFAULT_MAX_ATTEMPTS;
     /** Default connect attempts under way at once, over all VMs of a registry. */
-    public static final int DEFAULT_MAX_CONCURRENT_CONNECTS = 64;
+    public static final int DEFAULT_MAX_CONCURRENT_CONNECTS =
+        LinkSettings.DEFAULT_MAX_CONCURRENT_CONNECTS;
 
-    private EndpointResolver resolver = EndpointResolver.standard();
-    private EventLoops eventLoops;
-    private int ioThreads = EventLoops.DEFAULT_THREADS;
-    private int callbackThreads = 2;
-    private Executor callbackExecutor;
-    private Executor eventExecutor;
-    private Transports transports;
-    private TransportOptions transportOptions = TransportOptions.DEFAULT;
-    private AgentMetrics metrics = AgentMetrics.NOOP;
-    private CallOptions defaultOptions = CallOptions.DEFAULT;
-    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-    private int maxWaiting = DEFAULT_MAX_WAITING;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
-    private Duration resetGrace = DEFAULT_RESET_GRACE;
-    private Duration keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
-    private int keepAliveMisses = DEFAULT_KEEPALIVE_MISSES;
-    private Duration reconnectMin = DEFAULT_RECONNECT_MIN;
-    private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
-    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-    private int maxConcurrentConnects = DEFAULT_MAX_CONCURRENT_CONNECTS;
-    private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
-        .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(3)
-        .build();
+    EndpointResolver resolver = EndpointResolver.standard();
+    EventLoops eventLoops;
+    int ioThreads = EventLoops.DEFAULT_THREADS;
+    int callbackThreads = 2;
+    Executor callbackExecutor;
+    Executor eventExecutor;
+    Transports transports;
+    TransportOptions transportOptions = TransportOptions.DEFAULT;
+    AgentMetrics metrics = AgentMetrics.NOOP;
+    CallOptions defaultOptions = CallOptions.DEFAULT;
+    private LinkSettings.Builder settings = LinkSettings.custom();
 
     private Builder() {}
 
@@ -404,7 +209,7 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** I/O threads when the registry creates its own loops (default 2). */
     public Builder ioThreads(int threads) {
-      this.ioThreads = positive(threads, "ioThreads");
+      this.ioThreads = positiveCount(threads, "ioThreads");
       return this;
     }
 
@@ -421,7 +226,7 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** Threads of the default callback executor (default 2). */
     public Builder callbackThreads(int threads) {
-      this.callbackThreads = positive(threads, "callbackThreads");
+      this.callbackThreads = positiveCount(threads, "callbackThreads");
       return this;
     }
 
@@ -457,56 +262,49 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** Calls in flight per VM before RESOURCE_EXHAUSTED (default 1,024). */
     public Builder maxInFlight(int calls) {
-      this.maxInFlight = positive(calls, "maxInFlight");
+      settings.maxInFlight(calls);
       return this;
     }
 
     /** Calls waiting for a session per VM before UNAVAILABLE (default 256). */
     public Builder maxWaiting(int calls) {
-      this.maxWaiting = positive(calls, "maxWaiting");
+      settings.maxWaiting(calls);
       return this;
     }
 
     /** One connect attempt over all endpoints (default 5 s). */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      settings.connectTimeout(timeout);
       return this;
     }
 
     /** From connect to AgentReady or pong before AGENT_SILENT (default 10 s). */
     public Builder readyTimeout(Duration timeout) {
-      this.readyTimeout = positive(timeout, "readyTimeout");
+      settings.readyTimeout(timeout);
       return this;
     }
 
     /** Grace for calls sent before a guest reset (default 2 s). */
     public Builder resetGrace(Duration grace) {
-      this.resetGrace = positive(grace, "resetGrace");
+      settings.resetGrace(grace);
       return this;
     }
 
     /** Silence before a keep-alive ping, and how many may go unanswered in a row. */
     public Builder keepAlive(Duration idle, int misses) {
-      this.keepAliveIdle = positive(idle, "keepAlive idle");
-      this.keepAliveMisses = positive(misses, "keepAlive misses");
+      settings.keepAlive(idle, misses);
       return this;
     }
 
     /** Reconnect backoff bounds (default 1 s to 30 s, with jitter). */
     public Builder reconnectBackoff(Duration min, Duration max) {
-      positive(min, "reconnect min");
-      positive(max, "reconnect max");
-      if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("reconnect max " + max + " < min " + min);
-      }
-      this.reconnectMin = min;
-      this.reconnectMax = max;
+      settings.reconnectBackoff(min, max);
       return this;
     }
 
     /** Attempts per call, the first included (default 5). */
     public Builder maxAttempts(int attempts) {
-      this.maxAttempts = positive(attempts, "maxAttempts");
+      settings.maxAttempts(attempts);
       return this;
     }
 
@@ -515,14 +313,29 @@ public final class AgentRegistry implements AutoCloseable {
      * so that registering thousands of VMs at once does not time attempts out in the queue.
      */
     public Builder maxConcurrentConnects(int attempts) {
-      this.maxConcurrentConnects = positive(attempts, "maxConcurrentConnects");
+      settings.maxConcurrentConnects(attempts);
       return this;
     }
 
     /** The per-VM circuit breaker's configuration. */
     public Builder circuitBreaker(CircuitBreakerConfig config) {
-      this.breakerConfig = Objects.requireNonNull(config, "config");
+      settings.circuitBreaker(config);
       return this;
+    }
+
+    /**
+     * The links' tuning (timeouts, backoff, keep-alive, bounds) in one immutable value; replaces
+     * every tuning value set before. The single-value setters of this builder are shortcuts into
+     * the same settings.
+     */
+    public Builder settings(LinkSettings settings) {
+      this.settings = LinkSettings.from(Objects.requireNonNull(settings, "settings"));
+      return this;
+    }
+
+    /** The tuning as set so far. */
+    LinkSettings settings() {
+      return settings.build();
     }
 
     /** The registry. */
@@ -530,19 +343,11 @@ public final class AgentRegistry implements AutoCloseable {
       return new AgentRegistry(this);
     }
 
-    private static int positive(int v, String what) {
+    private static int positiveCount(int v, String what) {
       if (v < 1) {
         throw new IllegalArgumentException(what + " must be >= 1: " + v);
       }
       return v;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.quantix.agent.registry;
 
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
+
 /**
  * Sees every status transition (a change of {@link AgentState}) of every VM of a registry. Called
  * on the SDK's event executor, one transition at a time and in order; never on an I/O thread. A

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
-import io.quantix.agent.client.internal.Checks;
+import io.quantix.agent.internal.Checks;
 import java.time.Duration;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.quantix.agent.it;
 
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.testkit.FakeGuestAgentBuilder;

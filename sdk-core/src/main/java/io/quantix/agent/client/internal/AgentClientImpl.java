@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.internal.Checks;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.Deadline;
@@ -30,7 +31,7 @@ import io.quantix.agent.proto.ExecuteResponse;
 import io.quantix.agent.proto.GetCapabilitiesRequest;
 import io.quantix.agent.proto.PingRequest;
 import io.quantix.agent.proto.PongResponse;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentStatus;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;

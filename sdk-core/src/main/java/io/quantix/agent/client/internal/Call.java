@@ -26,17 +26,17 @@ final class Call<T> {
   private final Function<AgentMessage, T> mapper;
   final long startNanos = System.nanoTime();
 
-  // Event-loop confined.
-  Stage stage = Stage.NEW;
-  String messageId;
-  long writtenNanos;
-  int attempts;
-  int sessionEpoch;
-  SessionHandler session;
-  ScheduledFuture<?> deadlineTimer;
-  ScheduledFuture<?> backoffTimer;
+  // Event-loop confined; changed only through the methods below, so every stage change is here.
+  private Stage stage = Stage.NEW;
+  private String messageId;
+  private long writtenNanos;
+  private int attempts;
+  private int sessionEpoch;
+  private SessionHandler session;
+  private ScheduledFuture<?> deadlineTimer;
+  private ScheduledFuture<?> backoffTimer;
   /** An SDK-internal probe: never retried, never counted. */
-  boolean internal;
+  private boolean internal;
 
   Call(Operation operation, AgentMessage request, Deadline deadline, boolean retryMayHaveRun,
       String capability, boolean successOnDisconnect, Function<AgentMessage, T> mapper,
@@ -49,6 +49,114 @@ final class Call<T> {
     this.successOnDisconnect = successOnDisconnect;
     this.mapper = mapper;
     this.future = new CallFuture<>(callbacks);
+  }
+
+  Stage stage() {
+    return stage;
+  }
+
+  /** The session the call was handed to, or null. */
+  SessionHandler session() {
+    return session;
+  }
+
+  String messageId() {
+    return messageId;
+  }
+
+  long writtenNanos() {
+    return writtenNanos;
+  }
+
+  int sessionEpoch() {
+    return sessionEpoch;
+  }
+
+  /** Retries so far (0 for the first attempt). */
+  int attempts() {
+    return attempts;
+  }
+
+  boolean isInternal() {
+    return internal;
+  }
+
+  /** Marks an SDK-internal probe: never retried, never counted. */
+  Call<T> markInternal() {
+    internal = true;
+    return this;
+  }
+
+  /** Hands the call to {@code to} (NEW until it is queued or written). */
+  void assignTo(SessionHandler to) {
+    session = to;
+  }
+
+  /** The call no longer belongs to a session. */
+  void detach() {
+    session = null;
+  }
+
+  /** Queued behind earlier writes on its session. */
+  void queueUnwritten() {
+    stage = Stage.UNWRITTEN;
+  }
+
+  /** Its frame is being written under {@code id}, on session epoch {@code epoch}. */
+  void writing(String id, int epoch, long nanos) {
+    messageId = id;
+    sessionEpoch = epoch;
+    writtenNanos = nanos;
+    stage = Stage.WRITING;
+  }
+
+  /** The frame left; the call now awaits its reply, if it is still writing on {@code on}. */
+  void written(SessionHandler on) {
+    if (stage == Stage.WRITING && session == on) {
+      stage = Stage.AWAITING;
+    }
+  }
+
+  /** Waiting for a session to become ready. */
+  void waitForSession() {
+    stage = Stage.WAITING;
+  }
+
+  /** Back to NEW, to be dispatched again. */
+  void requeue() {
+    stage = Stage.NEW;
+  }
+
+  /** Arms the deadline timer once; {@code arm} is called only if none is armed yet. */
+  void armDeadline(java.util.function.Supplier<ScheduledFuture<?>> arm) {
+    if (deadlineTimer == null) {
+      deadlineTimer = arm.get();
+    }
+  }
+
+  /** The deadline timer fired. */
+  void deadlineFired() {
+    deadlineTimer = null;
+  }
+
+  /** A retry after {@code timer}; counts the attempt. */
+  void backoff(ScheduledFuture<?> timer) {
+    attempts++;
+    stage = Stage.BACKOFF;
+    backoffTimer = timer;
+  }
+
+  /** The retry backoff ended. */
+  void backoffEnded() {
+    backoffTimer = null;
+  }
+
+  /** Stops a pending retry backoff. */
+  void cancelBackoff() {
+    if (backoffTimer != null) {
+      backoffTimer.cancel(false);
+      backoffTimer = null;
+    }
   }
 
   boolean isDone() {

@@ -6,8 +6,8 @@ import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.proto.AgentMessage;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * link owns the connection and tells the router when a session is ready or gone. Confined to the
  * link's event loop, except {@link #submit}, which any thread may call.
  */
-final class CallRouter {
-  private final VmLink link;
+final class CallRouter implements SessionOwner.CallOutcomes {
+  private final Link link;
   private final String vmId;
   private final LinkConfig config;
   private final EventLoop loop;
@@ -33,7 +33,27 @@ final class CallRouter {
   // Loop-confined.
   private ArrayDeque<Call<?>> waiting;
 
-  CallRouter(VmLink link, String vmId, LinkConfig config, EventLoop loop) {
+  /** What the router needs to know about its link's session; on the link's loop. */
+  interface Link {
+    boolean isClosed();
+
+    /** The session calls go to now: open and ready, or null. */
+    SessionHandler readySession();
+
+    /** Whether a call should wait for a session rather than fail now. */
+    boolean mayWait();
+
+    /** The cached status without the info and telemetry snapshot: for error messages. */
+    AgentStatus bareStatus();
+
+    /** UNAVAILABLE with the status's cause. */
+    AgentException unavailableNow();
+
+    /** The last AgentReady, if any: its capabilities gate calls. */
+    AgentInfo agentInfo();
+  }
+
+  CallRouter(Link link, String vmId, LinkConfig config, EventLoop loop) {
     this.link = link;
     this.vmId = vmId;
     this.config = config;
@@ -129,10 +149,8 @@ final class CallRouter {
       call.fail(deadlineExceeded(call, "before it was sent"));
       return;
     }
-    if (call.deadlineTimer == null) {
-      call.deadlineTimer = loop.schedule(() -> expire(call),
-          call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
-    }
+    call.armDeadline(() -> loop.schedule(() -> expire(call),
+        call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS));
     SessionHandler session = link.readySession();
     if (session != null) {
       send(call, session);
@@ -146,7 +164,7 @@ final class CallRouter {
             + " calls already wait for the agent; agent " + s.state() + ": " + s.detail()));
         return;
       }
-      call.stage = Call.Stage.WAITING;
+      call.waitForSession();
       waiting.addLast(call);
     } else {
       call.fail(link.unavailableNow());
@@ -165,59 +183,56 @@ final class CallRouter {
   }
 
   private void expire(Call<?> call) {
-    call.deadlineTimer = null;
+    call.deadlineFired();
     if (call.isDone()) {
       return;
     }
-    String where = call.stage == Call.Stage.AWAITING ? "waiting for the agent's reply"
-        : call.stage == Call.Stage.WAITING ? "waiting for a session" : "before it was written";
+    String where = call.stage() == Call.Stage.AWAITING ? "waiting for the agent's reply"
+        : call.stage() == Call.Stage.WAITING ? "waiting for a session" : "before it was written";
     abandon(call);
     call.fail(deadlineExceeded(call, where));
   }
 
   /** Takes a call out of wherever it is queued, without completing it. */
   void abandon(Call<?> call) {
-    if (call.stage == Call.Stage.WAITING) {
+    if (call.stage() == Call.Stage.WAITING) {
       if (waiting != null) {
         waiting.remove(call);
       }
-    } else if (call.session != null) {
-      call.session.remove(call);
+    } else if (call.session() != null) {
+      call.session().remove(call);
     }
-    if (call.backoffTimer != null) {
-      call.backoffTimer.cancel(false);
-      call.backoffTimer = null;
-    }
+    call.cancelBackoff();
   }
 
   private AgentException deadlineExceeded(Call<?> call, String where) {
     AgentStatus s = link.bareStatus();
     String state = s.state() == AgentState.CONNECTED ? "" : "; agent " + s.state() + ": " + s.detail();
     return AgentException.of(Code.DEADLINE_EXCEEDED, vmId + ": " + call.operation.metricName()
-        + " deadline exceeded " + where + state).withMayHaveRun(call.stage == Call.Stage.AWAITING);
+        + " deadline exceeded " + where + state).withMayHaveRun(call.stage() == Call.Stage.AWAITING);
   }
 
-  void onReply(Call<?> call, AgentMessage reply) {
+  @Override
+  public void onReply(Call<?> call, AgentMessage reply) {
     call.succeed(reply);
   }
 
   /** Fails a call, or retries it when it never left the client or the operation allows it. */
-  void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun) {
+  @Override
+  public void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun) {
     if (call.isDone()) {
       return;
     }
-    boolean retry = !call.internal && failure.code() == Code.UNAVAILABLE && !link.isClosed()
-        && call.retryAllowed(mayHaveRun) && call.attempts + 1 < config.maxAttempts();
+    boolean retry = !call.isInternal() && failure.code() == Code.UNAVAILABLE && !link.isClosed()
+        && call.retryAllowed(mayHaveRun) && call.attempts() + 1 < config.maxAttempts();
     if (retry) {
-      long backoff = retryBackoffNanos(call.attempts);
+      long backoff = retryBackoffNanos(call.attempts());
       if (call.deadline.remaining(TimeUnit.NANOSECONDS) > backoff) {
-        call.attempts++;
-        call.stage = Call.Stage.BACKOFF;
         config.metrics().callRetried(vmId, call.operation.metricName());
-        call.backoffTimer = loop.schedule(() -> {
-          call.backoffTimer = null;
+        call.backoff(loop.schedule(() -> {
+          call.backoffEnded();
           dispatch(call);
-        }, backoff, TimeUnit.NANOSECONDS);
+        }, backoff, TimeUnit.NANOSECONDS));
         return;
       }
     }
@@ -236,7 +251,7 @@ final class CallRouter {
       List<Call<?>> ready = new ArrayList<>(waiting);
       waiting.clear();
       for (Call<?> c : ready) {
-        c.stage = Call.Stage.NEW;
+        c.requeue();
         dispatch(c);
       }
     }

@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.internal.Checks;
 import com.google.protobuf.ByteString;
 import io.quantix.agent.client.ClipboardContent;
 import io.quantix.agent.client.DisplaySize;

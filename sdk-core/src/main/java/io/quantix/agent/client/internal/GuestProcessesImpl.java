@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.internal.Checks;
 import io.quantix.agent.client.GuestProcess;
 import io.quantix.agent.client.GuestProcesses;
 import io.quantix.agent.client.ProcessQuery;

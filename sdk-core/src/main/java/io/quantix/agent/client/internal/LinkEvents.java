@@ -6,6 +6,7 @@ import io.quantix.agent.client.GuestEvent;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.ErrorSeverity;
 import io.quantix.agent.proto.AgentReadyEvent;
 import io.quantix.agent.proto.TelemetryReport;
 import java.time.Instant;
@@ -95,9 +96,9 @@ final class LinkEvents {
     }
     Instant now = Instant.now();
     listeners.publish(m.getPayloadCase() == AgentMessage.PayloadCase.ERROR
-        ? new GuestEvent.Error(m.getError().getSeverity().name(), m.getError().getCode(),
+        ? new GuestEvent.Error(severity(m.getError().getSeverity()), m.getError().getCode(),
             m.getError().getMessage(), m.getError().getDetailsMap(), now)
-        : new GuestEvent.ClipboardChanged(m.getClipboardChanged().getType().name(),
+        : new GuestEvent.ClipboardChanged(GuestDesktopImpl.type(m.getClipboardChanged().getType()),
             m.getClipboardChanged().getData().toByteArray(),
             m.getClipboardChanged().getMimeType(), now));
   }
@@ -113,5 +114,18 @@ final class LinkEvents {
 
   private void dropped() {
     metrics.eventDropped(vmId);
+  }
+
+  private static GuestEvent.Severity severity(ErrorSeverity wire) {
+    switch (wire) {
+      case ERROR_SEVERITY_WARNING:
+        return GuestEvent.Severity.WARNING;
+      case ERROR_SEVERITY_ERROR:
+        return GuestEvent.Severity.ERROR;
+      case ERROR_SEVERITY_CRITICAL:
+        return GuestEvent.Severity.CRITICAL;
+      default:
+        return GuestEvent.Severity.UNKNOWN;
+    }
   }
 }

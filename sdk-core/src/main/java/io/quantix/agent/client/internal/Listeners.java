@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.internal.Checks;
 import io.quantix.agent.client.Subscription;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;

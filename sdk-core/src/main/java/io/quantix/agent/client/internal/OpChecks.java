@@ -1,5 +1,6 @@
 package io.quantix.agent.client.internal;
 
+import io.quantix.agent.internal.Checks;
 import java.time.Duration;
 
 /** Argument checks of the operation groups, on top of {@link Checks}; all INVALID_ARGUMENT. */

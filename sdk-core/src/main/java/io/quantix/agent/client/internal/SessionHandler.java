@@ -22,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The session on one channel: writes calls with respect for writability, matches replies by
- * message_id, hands events to its {@link VmLink}, and fails every pending call the moment the
+ * message_id, hands events to its {@link SessionOwner} and call outcomes to its
+ * {@link SessionOwner.CallOutcomes}, and fails every pending call the moment the
  * channel ends. Confined to the channel's event loop.
  */
 final class SessionHandler extends ChannelDuplexHandler {
-  private final VmLink link;
+  private final SessionOwner link;
+  private final SessionOwner.CallOutcomes calls;
   private final FrameDecoder decoder;
   private final Map<String, Call<?>> pending = new HashMap<>();
   private final ArrayDeque<Call<?>> unwritten = new ArrayDeque<>();
@@ -41,8 +43,9 @@ final class SessionHandler extends ChannelDuplexHandler {
   private long lastDropped;
   private long lastDecodedBytes;
 
-  SessionHandler(VmLink link, FrameDecoder decoder) {
+  SessionHandler(SessionOwner link, SessionOwner.CallOutcomes calls, FrameDecoder decoder) {
     this.link = link;
+    this.calls = calls;
     this.decoder = decoder;
   }
 
@@ -74,13 +77,13 @@ final class SessionHandler extends ChannelDuplexHandler {
 
   /** Sends a call; on this session's loop. */
   void send(Call<?> call) {
-    call.session = this;
+    call.assignTo(this);
     if (closed) {
-      link.calls().onCallFailed(call, AgentException.of(Code.UNAVAILABLE, "session closed"), false);
+      calls.onCallFailed(call, AgentException.of(Code.UNAVAILABLE, "session closed"), false);
       return;
     }
     if (!unwritten.isEmpty() || !ctx.channel().isWritable()) {
-      call.stage = Call.Stage.UNWRITTEN;
+      call.queueUnwritten();
       unwritten.addLast(call);
       return;
     }
@@ -89,20 +92,17 @@ final class SessionHandler extends ChannelDuplexHandler {
 
   private void write(Call<?> call) {
     String id = Ids.next();
-    call.messageId = id;
-    call.sessionEpoch = epoch;
     ByteBuf frame;
     try {
       frame = FrameEncoder.encodeStamped(call.request, id, System.currentTimeMillis(), ctx.alloc(),
           decoder.format() == FrameFormat.LEGACY ? FrameFormat.LEGACY : FrameFormat.MAGIC);
     } catch (FrameTooLargeException e) {
-      call.session = null;
-      link.calls().onCallFailed(call, AgentException.of(Code.RESOURCE_EXHAUSTED, e.getMessage(), e), false);
+      call.detach();
+      calls.onCallFailed(call, AgentException.of(Code.RESOURCE_EXHAUSTED, e.getMessage(), e), false);
       return;
     }
     int bytes = frame.readableBytes();
-    call.stage = Call.Stage.WRITING;
-    call.writtenNanos = System.nanoTime();
+    call.writing(id, epoch, System.nanoTime());
     pending.put(id, call);
     ChannelFuture written = ctx.writeAndFlush(frame);
     if (written.isDone()) {
@@ -115,14 +115,12 @@ final class SessionHandler extends ChannelDuplexHandler {
   private void onWritten(Call<?> call, String id, int bytes, ChannelFuture f) {
     if (f.isSuccess()) {
       link.metrics().bytesOut(link.vmId(), bytes);
-      if (call.stage == Call.Stage.WRITING && call.session == this) {
-        call.stage = Call.Stage.AWAITING;
-      }
+      call.written(this);
       return;
     }
     if (pending.remove(id) == call && !call.isDone()) {
       // A write that failed may have left part of a frame: the stream is unusable.
-      link.calls().onCallFailed(call, AgentException.of(Code.UNAVAILABLE,
+      calls.onCallFailed(call, AgentException.of(Code.UNAVAILABLE,
           "write to the agent failed: " + f.cause(), f.cause()), false);
       ctx.close();
     }
@@ -130,21 +128,21 @@ final class SessionHandler extends ChannelDuplexHandler {
 
   /** Removes a call that expired or was cancelled; true if a half-written frame forced a close. */
   void remove(Call<?> call) {
-    switch (call.stage) {
+    switch (call.stage()) {
       case UNWRITTEN:
         unwritten.remove(call);
         break;
       case WRITING:
-        pending.remove(call.messageId);
+        pending.remove(call.messageId());
         ctx.close();
         break;
       case AWAITING:
-        pending.remove(call.messageId);
+        pending.remove(call.messageId());
         break;
       default:
         break;
     }
-    call.session = null;
+    call.detach();
   }
 
   @Override
@@ -177,7 +175,7 @@ final class SessionHandler extends ChannelDuplexHandler {
     if (ready) {
       // The guest reset its side: requests sent before may be lost; give them a grace period.
       int resetEpoch = ++epoch;
-      long grace = link.config().resetGrace().toNanos();
+      long grace = link.resetGrace().toNanos();
       ctx.executor().schedule(() -> expireBefore(resetEpoch), grace, TimeUnit.NANOSECONDS);
     }
     ready = true;
@@ -187,14 +185,14 @@ final class SessionHandler extends ChannelDuplexHandler {
   private void expireBefore(int resetEpoch) {
     List<Call<?>> lost = new ArrayList<>();
     for (Call<?> c : pending.values()) {
-      if (c.sessionEpoch < resetEpoch && c.stage == Call.Stage.AWAITING) {
+      if (c.sessionEpoch() < resetEpoch && c.stage() == Call.Stage.AWAITING) {
         lost.add(c);
       }
     }
     for (Call<?> c : lost) {
-      pending.remove(c.messageId);
-      c.session = null;
-      link.calls().onCallFailed(c, AgentException.of(Code.UNAVAILABLE,
+      pending.remove(c.messageId());
+      c.detach();
+      calls.onCallFailed(c, AgentException.of(Code.UNAVAILABLE,
           "the guest agent reset its session; the request may have been lost"), true);
     }
   }
@@ -205,9 +203,9 @@ final class SessionHandler extends ChannelDuplexHandler {
       link.metrics().unknownReply(link.vmId());
       return;
     }
-    call.session = null;
+    call.detach();
     if (m.getPayloadCase() != call.operation.response()) {
-      link.calls().onCallFailed(call, AgentException.of(Code.PROTOCOL, call.operation.metricName()
+      calls.onCallFailed(call, AgentException.of(Code.PROTOCOL, call.operation.metricName()
           + " was answered with " + m.getPayloadCase()), true);
       return;
     }
@@ -215,7 +213,7 @@ final class SessionHandler extends ChannelDuplexHandler {
       ready = true;
       link.onPongBeforeReady(this);
     }
-    link.calls().onReply(call, m);
+    calls.onReply(call, m);
   }
 
   @Override
@@ -252,7 +250,7 @@ final class SessionHandler extends ChannelDuplexHandler {
   }
 
   private void onIdle() {
-    if (!heardSinceIdle && ++keepAliveMisses >= link.config().keepAliveMisses()) {
+    if (!heardSinceIdle && ++keepAliveMisses >= link.keepAliveMisses()) {
       AgentException silent = AgentException.connectFailed(
           io.quantix.agent.ConnectFailure.AGENT_SILENT, link.endpointText(),
           keepAliveMisses + " keep-alive pings in a row went unanswered: "
@@ -289,16 +287,16 @@ final class SessionHandler extends ChannelDuplexHandler {
     List<Call<?>> notWritten = new ArrayList<>(unwritten);
     unwritten.clear();
     for (Call<?> c : written) {
-      c.session = null;
+      c.detach();
       if (c.successOnDisconnect) {
-        link.calls().onReply(c, AgentMessage.getDefaultInstance());
+        calls.onReply(c, AgentMessage.getDefaultInstance());
       } else {
-        link.calls().onCallFailed(c, cause, true);
+        calls.onCallFailed(c, cause, true);
       }
     }
     for (Call<?> c : notWritten) {
-      c.session = null;
-      link.calls().onCallFailed(c, cause, false);
+      c.detach();
+      calls.onCallFailed(c, cause, false);
     }
     link.completions().flush();
     ctx.fireChannelInactive();

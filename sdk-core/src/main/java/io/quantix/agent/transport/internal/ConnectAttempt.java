@@ -1,17 +1,21 @@
 package io.quantix.agent.transport.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.ConnectFailure;
 import io.quantix.agent.Deadline;
+import io.quantix.agent.transport.ConnectRequest;
+import io.quantix.agent.transport.Endpoint;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,18 +26,16 @@ import org.slf4j.LoggerFactory;
  * channel and releases every resource <em>before</em> the future fails, so a failed attempt leaves
  * nothing open; a success hands the resources over to the channel's close future.
  *
- * <p>The two transport modules must not depend on each other, so this class has an identical twin
- * in {@code io.quantix.agent.transport.virtio.internal} and {@code
- * io.quantix.agent.transport.vsock.internal}; change both together.
+ * <p>It lives in sdk-core, shared by the transport modules (which must not depend on each other);
+ * only the transport tree uses it ({@code PackageOrderTest}).
  *
  * <pre>{@code
  * ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
+ * if (attempt.failIfExpired(request.deadline())) return attempt.result();
  * attempt.onCleanup(lock::release);              // before the attempt starts
- * attempt.start(loop, request.deadline());
- * attempt.channel(channel);
+ * return attempt.launch(request, loop -> open(loop, ...));   // on the loop: attempt.channel(ch)
  * ...  attempt.fail(ConnectFailure.VM_NOT_RUNNING, "connection refused", cause);
  * ...  attempt.succeed(channel);
- * return attempt.result();
  * }</pre>
  */
 public final class ConnectAttempt {
@@ -114,6 +116,45 @@ public final class ConnectAttempt {
     if (settled.get()) {
       closeThen(() -> { });
     }
+  }
+
+  /** The failed future of a transport asked to open an endpoint of another scheme. */
+  public static CompletableFuture<Channel> wrongEndpoint(String scheme, Endpoint endpoint) {
+    return CompletableFuture.failedFuture(AgentException.invalidArgument(
+        "the " + scheme + " transport cannot open " + endpoint));
+  }
+
+  /** Fails the attempt with TIMEOUT if {@code deadline} passed before connecting; true if so. */
+  public boolean failIfExpired(Deadline deadline) {
+    return failIf(ConnectFailure.TIMEOUT,
+        deadline.isExpired() ? "the deadline expired before connecting" : null);
+  }
+
+  /** Fails the attempt with {@code failure} if {@code problem} is not null; true if so. */
+  public boolean failIf(ConnectFailure failure, String problem) {
+    if (problem == null) {
+      return false;
+    }
+    fail(failure, problem, null);
+    return true;
+  }
+
+  /**
+   * The common start of every transport's connect: arms the deadline on one of the request's
+   * loops and runs {@code open} there; UNAVAILABLE if the loops are not running.
+   *
+   * @return the attempt's {@link #result()}
+   */
+  public CompletableFuture<Channel> launch(ConnectRequest request, Consumer<EventLoop> open) {
+    try {
+      EventLoop next = request.eventLoops().group().next();
+      start(next, request.deadline());
+      next.execute(() -> open.accept(next));
+    } catch (RuntimeException e) {
+      failWith(AgentException.of(AgentException.Code.UNAVAILABLE,
+          "cannot connect to " + endpoint + ": the event loops are not running", e));
+    }
+    return result();
   }
 
   /** Fails the attempt with a classified failure naming the endpoint. */

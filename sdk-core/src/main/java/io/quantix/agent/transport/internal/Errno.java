@@ -19,9 +19,8 @@ import java.util.regex.Pattern;
  * {@link FileNotFoundException}. The JDK's NIO transport has no numbers at all: its exceptions carry
  * {@code strerror} text, which is matched as a last resort for the few errnos this SDK classifies.
  *
- * <p>The two transport modules must not depend on each other, so this class has an identical twin
- * in {@code io.quantix.agent.transport.virtio.internal} and {@code
- * io.quantix.agent.transport.vsock.internal}; change both together.
+ * <p>It lives in sdk-core, shared by the transport modules (which must not depend on each other);
+ * only the transport tree uses it ({@code PackageOrderTest}).
  *
  * <pre>{@code
  * if (Errno.of(cause) == Errno.ECONNREFUSED) { ... }

@@ -24,9 +24,8 @@ import jdk.net.UnixDomainPrincipal;
  * "is there a socket here" check, the channel and address types for epoll and NIO event loops, the
  * {@code SO_PEERCRED} check, and the classification of connect errors.
  *
- * <p>The two transport modules must not depend on each other, so this class has an identical twin
- * in {@code io.quantix.agent.transport.virtio.internal} and {@code
- * io.quantix.agent.transport.vsock.internal}; change both together.
+ * <p>It lives in sdk-core, shared by the transport modules (which must not depend on each other);
+ * only the transport tree uses it ({@code PackageOrderTest}).
  *
  * <pre>{@code
  * String problem = UnixSockets.checkSocketFile(path);     // null when it is a socket

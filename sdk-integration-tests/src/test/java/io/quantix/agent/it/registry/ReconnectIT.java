@@ -16,7 +16,7 @@ import io.quantix.agent.it.registry.RegistryTesting.Transitions;
 import io.quantix.agent.proto.AgentMessage.PayloadCase;
 import io.quantix.agent.proto.ExecuteResponse;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.testkit.FakeGuestAgentFleet;

@@ -1,8 +1,8 @@
 package io.quantix.agent.it.registry;
 
 import io.quantix.agent.AgentException;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.StatusListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;

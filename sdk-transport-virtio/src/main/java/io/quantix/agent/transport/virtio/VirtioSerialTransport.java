@@ -69,18 +69,12 @@ public final class VirtioSerialTransport implements Transport {
   @Override
   public CompletableFuture<Channel> connect(Endpoint endpoint, ConnectRequest request) {
     if (!(endpoint instanceof Endpoint.Unix)) {
-      return CompletableFuture.failedFuture(AgentException.invalidArgument(
-          "the unix transport cannot open " + endpoint));
+      return ConnectAttempt.wrongEndpoint("unix", endpoint);
     }
     Path path = ((Endpoint.Unix) endpoint).path();
     ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
-    if (request.deadline().isExpired()) {
-      attempt.fail(ConnectFailure.TIMEOUT, "the deadline expired before connecting", null);
-      return attempt.result();
-    }
-    String problem = UnixSockets.checkSocketFile(path);
-    if (problem != null) {
-      attempt.fail(ConnectFailure.NO_CHANNEL, problem, null);
+    if (attempt.failIfExpired(request.deadline())
+        || attempt.failIf(ConnectFailure.NO_CHANNEL, UnixSockets.checkSocketFile(path))) {
       return attempt.result();
     }
     if (request.options().lockDirectory().isPresent()) {
@@ -101,15 +95,7 @@ public final class VirtioSerialTransport implements Transport {
         return attempt.result();
       }
     }
-    try {
-      EventLoop loop = request.eventLoops().group().next();
-      attempt.start(loop, request.deadline());
-      loop.execute(() -> open(loop, path, request, attempt));
-    } catch (RuntimeException e) {
-      attempt.failWith(AgentException.of(AgentException.Code.UNAVAILABLE,
-          "cannot connect to " + endpoint.uri() + ": the event loops are not running", e));
-    }
-    return attempt.result();
+    return attempt.launch(request, loop -> open(loop, path, request, attempt));
   }
 
   private static void open(EventLoop loop, Path path, ConnectRequest request,

@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.virtio;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import io.quantix.agent.transport.testing.UnixServer;
 import static io.quantix.agent.transport.testing.TestSupport.failure;
@@ -13,7 +14,6 @@ import io.quantix.agent.ConnectFailure;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
-import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.TransportOptions;
 import io.quantix.agent.transport.virtio.internal.ChannelLocks;
 import java.io.BufferedReader;
@@ -24,16 +24,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Advisory lock files: one holder per channel across the processes of a host. */
 class ChannelLockTest {
-  private static EventLoops loops;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollOnly();
   private final VirtioSerialTransport transport = new VirtioSerialTransport();
   private final long self = ProcessHandle.current().pid();
 
@@ -41,16 +41,6 @@ class ChannelLockTest {
   private Path locks;
   private Path sock;
   private UnixServer server;
-
-  @BeforeAll
-  static void start() {
-    loops = TestSupport.epoll();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestSupport.close(loops);
-  }
 
   @BeforeEach
   void serve() throws Exception {
@@ -65,7 +55,7 @@ class ChannelLockTest {
   }
 
   private CompletableFuture<Channel> connect(TransportOptions options) {
-    return transport.connect(Endpoint.unix(sock), new ConnectRequest(loops,
+    return transport.connect(Endpoint.unix(sock), new ConnectRequest(LOOPS.epoll(),
         Deadline.after(Duration.ofSeconds(5)), new ByteCollector(), options));
   }
 

@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.virtio;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import io.quantix.agent.transport.testing.UnixServer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,36 +14,25 @@ import io.quantix.agent.Deadline;
 import io.quantix.agent.transport.Connection;
 import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
-import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.TransportOptions;
 import io.quantix.agent.transport.Transports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Auto-fallback end to end: {@link Transports} found by ServiceLoader, real sockets, real failures. */
 class FallbackTest {
-  private static EventLoops loops;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollOnly();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() {
-    loops = TestSupport.epoll();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestSupport.close(loops);
-  }
-
   private static ConnectRequest request(Duration timeout) {
-    return new ConnectRequest(loops, Deadline.after(timeout), new ByteCollector(),
+    return new ConnectRequest(LOOPS.epoll(), Deadline.after(timeout), new ByteCollector(),
         TransportOptions.DEFAULT);
   }
 

@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.virtio;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import static io.quantix.agent.transport.testing.TestSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,6 @@ import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.PongResponse;
 import io.quantix.agent.transport.ConnectRequest;
 import io.quantix.agent.transport.Endpoint;
-import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.TransportOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,7 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SocatPeerTest {
   private static final int MIB = 1024 * 1024;
-  private static EventLoops loops;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollOnly();
   private static ExecutorService guest;
   private final VirtioSerialTransport transport = new VirtioSerialTransport();
   private final List<Channel> channels = new CopyOnWriteArrayList<>();
@@ -64,7 +66,6 @@ class SocatPeerTest {
 
   @BeforeAll
   static void start() {
-    loops = TestSupport.epoll();
     guest = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "guest");
       t.setDaemon(true);
@@ -74,7 +75,6 @@ class SocatPeerTest {
 
   @AfterAll
   static void stop() {
-    TestSupport.close(loops);
     guest.shutdownNow();
   }
 
@@ -96,7 +96,7 @@ class SocatPeerTest {
   }
 
   private Channel connect(ChannelHandler pipeline, TransportOptions options) throws Exception {
-    Channel channel = transport.connect(Endpoint.unix(socat.socket), new ConnectRequest(loops,
+    Channel channel = transport.connect(Endpoint.unix(socat.socket), new ConnectRequest(LOOPS.epoll(),
         Deadline.after(Duration.ofSeconds(5)), pipeline, options)).get(5, TimeUnit.SECONDS);
     channels.add(channel);
     return channel;
@@ -205,7 +205,7 @@ class SocatPeerTest {
 
     long started = System.nanoTime();
     AgentException busy = failure(transport.connect(Endpoint.unix(socat.socket),
-        new ConnectRequest(loops, Deadline.after(Duration.ofSeconds(5)), new ByteCollector(),
+        new ConnectRequest(LOOPS.epoll(), Deadline.after(Duration.ofSeconds(5)), new ByteCollector(),
             locked)), ConnectFailure.CHANNEL_BUSY);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
     assertThat(busy.getMessage()).contains("unix:" + socat.socket)

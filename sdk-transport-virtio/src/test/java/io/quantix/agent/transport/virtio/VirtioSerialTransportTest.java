@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.virtio;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import io.quantix.agent.transport.testing.UnixServer;
 import static io.quantix.agent.transport.testing.TestSupport.assertNoDescriptorLeak;
@@ -28,19 +29,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The unix transport against real sockets, on epoll and on NIO event loops. */
+/** The unix transport against real sockets, on LOOPS.epoll() and on NIO event loops. */
 class VirtioSerialTransportTest {
-  private static EventLoops epoll;
-  private static EventLoops nio;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollAndNio();
   private final VirtioSerialTransport transport = new VirtioSerialTransport();
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -59,24 +59,12 @@ class VirtioSerialTransportTest {
     }
   }
 
-  @BeforeAll
-  static void loops() {
-    epoll = TestSupport.epoll();
-    nio = TestSupport.nio();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    TestSupport.close(epoll);
-    TestSupport.close(nio);
-  }
-
   static Stream<Arguments> loopKinds() {
     return Stream.of(Arguments.of("epoll"), Arguments.of("nio"));
   }
 
   private static EventLoops loops(String kind) {
-    return kind.equals("epoll") ? epoll : nio;
+    return LOOPS.of(kind);
   }
 
   private CompletableFuture<Channel> connect(String kind, Path path, Duration timeout,
@@ -264,7 +252,7 @@ class VirtioSerialTransportTest {
   @Test
   void refusesEndpointsOfOtherSchemes() {
     Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> transport.connect(
-        Endpoint.vsock(3, 9443), new ConnectRequest(epoll, Deadline.after(Duration.ofSeconds(1)),
+        Endpoint.vsock(3, 9443), new ConnectRequest(LOOPS.epoll(), Deadline.after(Duration.ofSeconds(1)),
             new ByteCollector(), TransportOptions.DEFAULT)).join());
     assertThat(AgentException.from(t).code()).isEqualTo(AgentException.Code.INVALID_ARGUMENT);
   }

@@ -64,29 +64,15 @@ public final class HybridVsockTransport implements Transport {
   @Override
   public CompletableFuture<Channel> connect(Endpoint endpoint, ConnectRequest request) {
     if (!(endpoint instanceof Endpoint.HybridVsock)) {
-      return CompletableFuture.failedFuture(AgentException.invalidArgument(
-          "the hvsock transport cannot open " + endpoint));
+      return ConnectAttempt.wrongEndpoint("hvsock", endpoint);
     }
     Endpoint.HybridVsock hybrid = (Endpoint.HybridVsock) endpoint;
     ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
-    if (request.deadline().isExpired()) {
-      attempt.fail(ConnectFailure.TIMEOUT, "the deadline expired before connecting", null);
+    if (attempt.failIfExpired(request.deadline())
+        || attempt.failIf(ConnectFailure.NO_CHANNEL, UnixSockets.checkSocketFile(hybrid.path()))) {
       return attempt.result();
     }
-    String problem = UnixSockets.checkSocketFile(hybrid.path());
-    if (problem != null) {
-      attempt.fail(ConnectFailure.NO_CHANNEL, problem, null);
-      return attempt.result();
-    }
-    try {
-      EventLoop loop = request.eventLoops().group().next();
-      attempt.start(loop, request.deadline());
-      loop.execute(() -> open(loop, hybrid, request, attempt));
-    } catch (RuntimeException e) {
-      attempt.failWith(AgentException.of(AgentException.Code.UNAVAILABLE,
-          "cannot connect to " + endpoint.uri() + ": the event loops are not running", e));
-    }
-    return attempt.result();
+    return attempt.launch(request, loop -> open(loop, hybrid, request, attempt));
   }
 
   private static void open(EventLoop loop, Endpoint.HybridVsock endpoint, ConnectRequest request,

@@ -60,8 +60,7 @@ public final class VsockTransport implements Transport {
   public CompletableFuture<io.netty.channel.Channel> connect(Endpoint endpoint,
       ConnectRequest request) {
     if (!(endpoint instanceof Endpoint.Vsock)) {
-      return CompletableFuture.failedFuture(AgentException.invalidArgument(
-          "the vsock transport cannot open " + endpoint));
+      return ConnectAttempt.wrongEndpoint("vsock", endpoint);
     }
     Endpoint.Vsock vsock = (Endpoint.Vsock) endpoint;
     ConnectAttempt attempt = new ConnectAttempt(endpoint.uri());
@@ -70,19 +69,10 @@ public final class VsockTransport implements Transport {
           + " (Linux); these event loops run NIO", null);
       return attempt.result();
     }
-    if (request.deadline().isExpired()) {
-      attempt.fail(ConnectFailure.TIMEOUT, "the deadline expired before connecting", null);
+    if (attempt.failIfExpired(request.deadline())) {
       return attempt.result();
     }
-    try {
-      EventLoop loop = request.eventLoops().group().next();
-      attempt.start(loop, request.deadline());
-      loop.execute(() -> open(loop, vsock, request, attempt));
-    } catch (RuntimeException e) {
-      attempt.failWith(AgentException.of(AgentException.Code.UNAVAILABLE,
-          "cannot connect to " + endpoint.uri() + ": the event loops are not running", e));
-    }
-    return attempt.result();
+    return attempt.launch(request, loop -> open(loop, vsock, request, attempt));
   }
 
   private static void open(EventLoop loop, Endpoint.Vsock endpoint, ConnectRequest request,

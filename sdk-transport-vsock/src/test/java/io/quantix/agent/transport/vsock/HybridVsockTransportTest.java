@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.vsock;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import io.quantix.agent.transport.testing.UnixServer;
 import static io.quantix.agent.transport.testing.TestSupport.assertNoDescriptorLeak;
@@ -30,38 +31,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The hybrid vsock transport against a Unix-socket server that plays the VMM's side of the
- * {@code CONNECT <port>} handshake, on epoll and NIO event loops.
+ * {@code CONNECT <port>} handshake, on LOOPS.epoll() and NIO event loops.
  */
 class HybridVsockTransportTest {
-  private static EventLoops epoll;
-  private static EventLoops nio;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollAndNio();
   private final HybridVsockTransport transport = new HybridVsockTransport();
   private final List<UnixServer> servers = new ArrayList<>();
   /** Request lines the fake VMM received. */
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void loops() {
-    epoll = TestSupport.epoll();
-    nio = TestSupport.nio();
-  }
-
-  @AfterAll
-  static void shutdown() {
-    TestSupport.close(epoll);
-    TestSupport.close(nio);
-  }
 
   @AfterEach
   void closeServers() throws IOException {
@@ -75,7 +63,7 @@ class HybridVsockTransportTest {
   }
 
   private static EventLoops loops(String kind) {
-    return kind.equals("epoll") ? epoll : nio;
+    return LOOPS.of(kind);
   }
 
   /** A fake VMM: reads the request line, records it, then runs {@code answer}. */

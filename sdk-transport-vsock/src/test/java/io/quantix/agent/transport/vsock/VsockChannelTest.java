@@ -1,5 +1,6 @@
 package io.quantix.agent.transport.vsock;
 
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.vsock.internal.VsockChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -22,10 +22,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VsockChannelTest {
   private static final int ROUNDS = 1_000;
-  private static EventLoops loops;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollOnly();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    loops = TestSupport.epoll();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestSupport.close(loops);
-  }
 
   /** A blocking echo server for one client. */
   private static Thread echo(ServerSocketChannel server) {
@@ -134,7 +124,7 @@ class VsockChannelTest {
       assertThat(channel.remoteAddress()).as("no vsock address on a non-vsock descriptor").isNull();
       RoundTrips trips = new RoundTrips();
       channel.pipeline().addLast(trips);
-      loops.group().register(channel).sync(); // fires channelActive: the first round starts
+      LOOPS.epoll().group().register(channel).sync(); // fires channelActive: the first round starts
       assertThat(trips.done.get(60, TimeUnit.SECONDS)).as("rounds, -1 on a checksum mismatch")
           .isEqualTo((long) ROUNDS);
       channel.close().sync();
@@ -156,7 +146,7 @@ class VsockChannelTest {
     assertThat(channel.localAddress()).isNull();
     assertThat(channel.hasPeer()).isFalse();
     assertThat(TestSupport.openFds()).isEqualTo(before + 1);
-    loops.group().register(channel).sync();
+    LOOPS.epoll().group().register(channel).sync();
     channel.close().sync();
     TestSupport.awaitFds(before);
   }

@@ -1,6 +1,7 @@
 package io.quantix.agent.transport.vsock;
 
 import io.quantix.agent.transport.testing.ByteCollector;
+import io.quantix.agent.transport.testing.TestLoops;
 import io.quantix.agent.transport.testing.TestSupport;
 import static io.quantix.agent.transport.testing.TestSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +30,9 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The vsock transport. This machine kind has AF_VSOCK but no loopback transport: binding CID 1
@@ -42,18 +42,9 @@ import org.junit.jupiter.api.Test;
  * is never contacted.
  */
 class VsockTransportTest {
-  private static EventLoops epoll;
+  @RegisterExtension
+  static final TestLoops LOOPS = TestLoops.epollOnly();
   private final VsockTransport transport = new VsockTransport();
-
-  @BeforeAll
-  static void start() {
-    epoll = TestSupport.epoll();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestSupport.close(epoll);
-  }
 
   private CompletableFuture<Channel> connect(EventLoops loops, Endpoint endpoint, Duration timeout,
       ByteCollector collector) {
@@ -93,7 +84,7 @@ class VsockTransportTest {
     Endpoint endpoint = Endpoint.vsock(own.getAsLong(), 9443);
     ByteCollector collector = new ByteCollector();
     TestSupport.assertNoDescriptorLeak(() -> {
-      AgentException e = failure(connect(epoll, endpoint, Duration.ofSeconds(2), collector),
+      AgentException e = failure(connect(LOOPS.epoll(), endpoint, Duration.ofSeconds(2), collector),
           ConnectFailure.NOT_SUPPORTED);
       assertThat(e.getMessage()).contains(endpoint.uri()).contains("ENODEV")
           .contains("CID " + own.getAsLong());
@@ -109,7 +100,7 @@ class VsockTransportTest {
     Endpoint endpoint = Endpoint.vsock(VSockAddress.VMADDR_CID_LOCAL, 9443);
     TestSupport.assertNoDescriptorLeak(() -> {
       long started = System.nanoTime();
-      AgentException e = failure(connect(epoll, endpoint, Duration.ofMillis(500),
+      AgentException e = failure(connect(LOOPS.epoll(), endpoint, Duration.ofMillis(500),
           new ByteCollector()), ConnectFailure.TIMEOUT);
       long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
       assertThat(elapsed).as("ended by the 500 ms deadline, not the kernel's ~2 s")
@@ -120,7 +111,7 @@ class VsockTransportTest {
 
   @Test
   void anExpiredDeadlineIsTimeoutWithoutASocket() throws Exception {
-    TestSupport.assertNoDescriptorLeak(() -> failure(connect(epoll, Endpoint.vsock(3, 1),
+    TestSupport.assertNoDescriptorLeak(() -> failure(connect(LOOPS.epoll(), Endpoint.vsock(3, 1),
         Duration.ZERO, new ByteCollector()), ConnectFailure.TIMEOUT));
   }
 
@@ -136,7 +127,7 @@ class VsockTransportTest {
       server.listen(4);
       int port = server.localVSockAddress().getPort();
       ByteCollector collector = new ByteCollector();
-      CompletableFuture<Channel> client = connect(epoll,
+      CompletableFuture<Channel> client = connect(LOOPS.epoll(),
           Endpoint.vsock(VSockAddress.VMADDR_CID_LOCAL, port), Duration.ofSeconds(5), collector);
       int fd = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
           .until(() -> server.accept(new byte[26]), accepted -> accepted >= 0);
@@ -147,7 +138,7 @@ class VsockTransportTest {
           ctx.writeAndFlush(msg); // echo
         }
       });
-      epoll.group().register(peer).sync();
+      LOOPS.epoll().group().register(peer).sync();
       Channel channel = client.get(5, TimeUnit.SECONDS);
       assertThat(channel.remoteAddress()).isEqualTo(
           new VSockAddress(VSockAddress.VMADDR_CID_LOCAL, port));
@@ -164,7 +155,7 @@ class VsockTransportTest {
   @Test
   void refusesEndpointsOfOtherSchemes() {
     AgentException e = AgentException.from(org.assertj.core.api.Assertions.catchThrowable(
-        () -> connect(epoll, Endpoint.unix(Path.of("/x.sock")), Duration.ofSeconds(1),
+        () -> connect(LOOPS.epoll(), Endpoint.unix(Path.of("/x.sock")), Duration.ofSeconds(1),
             new ByteCollector()).join()));
     assertThat(e.code()).isEqualTo(AgentException.Code.INVALID_ARGUMENT);
   }

@@ -1,4 +1,4 @@
-package io.quantix.agent.client.internal;
+package io.quantix.agent.internal;
 
 import io.quantix.agent.AgentException;
 

@@ -1,4 +1,4 @@
-package io.quantix.agent.registry;
+package io.quantix.agent.client;
 
 /**
  * The state of one VM's agent link, as a dashboard shows it.

@@ -1,0 +1,60 @@
+package io.quantix.agent.client.internal;
+
+import io.quantix.agent.AgentException;
+import io.quantix.agent.client.AgentMetrics;
+import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.AgentReadyEvent;
+import io.quantix.agent.proto.TelemetryReport;
+import java.time.Duration;
+
+/**
+ * What a {@link SessionHandler} needs from the link that owns it: a few per-link values and the
+ * session events it reports. The link ({@link VmLink}) implements it; unit tests give a session a
+ * recording owner. Every method is called on the session's event loop.
+ */
+interface SessionOwner {
+  /** The VM, for metrics and messages. */
+  String vmId();
+
+  /** The endpoint of the live session, for messages. */
+  String endpointText();
+
+  AgentMetrics metrics();
+
+  /** Where call futures complete: batched per read, flushed at the end of each read. */
+  CompletionBatch completions();
+
+  /** How long calls sent before a mid-session AgentReady may still be answered. */
+  Duration resetGrace();
+
+  /** Unanswered keep-alives in a row before the session is declared silent. */
+  int keepAliveMisses();
+
+  void onAgentReady(SessionHandler session, AgentReadyEvent event);
+
+  /** A pong came before any AgentReady: an agent that announces nothing but answers. */
+  void onPongBeforeReady(SessionHandler session);
+
+  void onTelemetry(SessionHandler session, TelemetryReport report);
+
+  /** An unsolicited guest event (error, clipboard change). */
+  void onGuestEvent(SessionHandler session, AgentMessage message);
+
+  /** Keep-alives went unanswered; the session closes next. */
+  void onKeepAliveLost(SessionHandler session, AgentException cause);
+
+  /** The channel was idle: send a keep-alive probe. */
+  void sendProbe(SessionHandler session);
+
+  /** The channel ended; called before the session fails its pending calls. */
+  void onSessionClosed(SessionHandler session, AgentException cause);
+
+  /** Where a session hands the outcome of each call: the link's {@link CallRouter}. */
+  interface CallOutcomes {
+    /** The agent answered {@code call}. */
+    void onReply(Call<?> call, AgentMessage reply);
+
+    /** {@code call} failed; {@code mayHaveRun}: the request may have reached the agent. */
+    void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun);
+  }
+}
