@@ -86,9 +86,9 @@ final class InstallCommand implements Callable<Integer> {
           long now = System.nanoTime();
           Duration took = Duration.ofNanos(now - last[0]);
           last[0] = now;
-          console.out().println(root.json ? Json.obj().put("event", "step")
-              .put("step", step.name()).put("detail", detail)
-              .put("millis", took.toMillis()).toString()
+          console.out().println(root.json ? Json.line(vm, agent.uri(), Json.obj()
+              .put("event", "step").put("step", step.name()).put("detail", detail)
+              .put("durationMillis", took.toMillis())).toString()
               : String.format("%-9s %7s  %s", step.name().toLowerCase(java.util.Locale.ROOT),
                   Format.millis(took), detail));
           console.out().flush();
@@ -107,9 +107,9 @@ final class InstallCommand implements Callable<Integer> {
       String text = r.unchanged() ? "already installed: agent " + r.version() + " (nothing changed)"
           : "installed: agent " + r.version() + " answers on " + agent.uri()
               + (r.seLinuxLabel() == null ? "" : ", SELinux " + r.seLinuxLabel());
-      console.out().println(root.json ? Json.obj().put("event", "done").put("version", r.version())
-          .put("unchanged", r.unchanged()).put("seLinuxLabel", r.seLinuxLabel()).toString()
-          : text);
+      console.out().println(root.json ? Json.line(vm, agent.uri(), Json.obj().put("event", "done")
+          .put("version", r.version()).put("unchanged", r.unchanged())
+          .put("seLinuxLabel", r.seLinuxLabel())).toString() : text);
       console.out().flush();
       return ExitCodes.OK;
     }

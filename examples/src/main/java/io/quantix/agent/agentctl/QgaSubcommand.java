@@ -18,6 +18,9 @@ abstract class QgaSubcommand implements Callable<Integer> {
   @ParentCommand
   QgaCommand parent;
 
+  private String vm;
+  private String endpointUri;
+
   @Override
   public final Integer call() throws Exception {
     Agentctl.Globals g = parent.root.globals();
@@ -29,8 +32,10 @@ abstract class QgaSubcommand implements Callable<Integer> {
     if (g.timeout() != null) {
       options.callTimeout(g.timeout());
     }
+    endpointUri = endpoints.get(0).uri();
+    vm = Endpoints.vmId(endpoints.get(0));
     try (QgaClient qga = QgaClient.builder().endpoints(endpoints).options(options.build())
-        .label(endpoints.get(0).uri()).build()) {
+        .label(endpointUri).build()) {
       return run(qga, endpoints.get(0).uri());
     }
   }
@@ -46,10 +51,10 @@ abstract class QgaSubcommand implements Callable<Integer> {
     return parent.root.console();
   }
 
-  /** Prints {@code json} with --json, otherwise {@code text}. */
+  /** Prints {@code json} (in the schema's envelope) with --json, otherwise {@code text}. */
   void emit(Json.Obj json, String text) {
     PrintWriter out = console().out();
-    out.println(json() ? json.toString() : text);
+    out.println(json() ? Json.line(vm, endpointUri, json).toString() : text);
     out.flush();
   }
 }

@@ -73,7 +73,8 @@ class AgentctlQgaTest {
     AgentctlRunner.Run info = qga("info");
     assertThat(info.out()).contains("enabled:", "guest-exec").containsPattern(
         "disabled: .*guest-shutdown");
-    assertThat(qga("--json", "info").out()).contains("\"version\":");
+    assertThat(qga("--json", "info").out()).startsWith("{\"schemaVersion\":1,\"vm\":")
+        .contains("\"endpoint\":\"unix:", "\"version\":");
     assertThat(qga("osinfo").exitCode()).isZero();
     assertThat(qga("fsinfo").out()).startsWith("MOUNTPOINT");
     assertThat(qga("freeze-status").out().trim()).isEqualTo("thawed");

@@ -2,6 +2,8 @@ package io.quantix.agent.qga.install;
 
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.client.Subscription;
 import io.quantix.agent.qga.QgaClient;
 import io.quantix.agent.qga.QgaExec;
@@ -9,8 +11,6 @@ import io.quantix.agent.qga.QgaExecResult;
 import io.quantix.agent.qga.QgaTransferOptions;
 import io.quantix.agent.qga.registry.GuestAgents;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

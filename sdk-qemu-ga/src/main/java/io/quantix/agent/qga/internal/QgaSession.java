@@ -208,6 +208,7 @@ public final class QgaSession extends SessionWire {
       return;
     }
     owed = 0;
+    state.forgetInfo(); // a new connection may reach a restarted qemu-ga with another block list
     startSync();
   }
 
@@ -216,9 +217,7 @@ public final class QgaSession extends SessionWire {
     if (!behindAbandoned) {
       failQueued(silent);
     }
-    if (closing) {
-      closeNow();
-    }
+    // Closing: the drain timer closes the channel; a reply may still come and must be read.
   }
 
   @Override

@@ -2,12 +2,12 @@ package io.quantix.agent.qga.registry;
 
 import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.qga.QgaClient;
 import io.quantix.agent.qga.QgaOptions;
 import io.quantix.agent.qga.QgaState;
 import io.quantix.agent.qga.QgaStatus;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.EventLoops;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.quantix.agent.qga.registry;
 
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.qga.QgaState;
 import io.quantix.agent.qga.QgaStatus;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
 
 /**
  * A VM's two agent channels at once, from cached state only: the Quantix agent's status from the
