@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         ProcessCommands.Ps.class, ProcessCommands.Kill.class, ServiceCommands.class,
         TimeCommands.class, PasswdCommand.class, NetCommand.class, ClipboardCommands.class,
         DisplayCommand.class, UpdateCommand.class, CallCommand.class, CompletionCommand.class,
-        ManCommand.class,
+        ManCommand.class, QgaCommand.class, InstallCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
