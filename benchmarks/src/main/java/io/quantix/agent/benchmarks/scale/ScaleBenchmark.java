@@ -6,13 +6,8 @@ import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.client.AgentState;
 import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,21 +116,21 @@ public final class ScaleBenchmark {
 
   private boolean run() throws Exception {
     Path dir = Files.createTempDirectory("qx-scale");
-    List<Fleet> fleets = new ArrayList<>();
+    List<FleetHandle> fleets = new ArrayList<>();
     try {
       long startFleets = System.nanoTime();
       int per = (vms + processes - 1) / processes;
       for (int p = 0, first = 1; p < processes && first <= vms; p++, first += per) {
-        fleets.add(Fleet.start(dir, first, Math.min(per, vms - first + 1), telemetry));
+        fleets.add(FleetHandle.start(dir, first, Math.min(per, vms - first + 1), telemetry));
       }
-      for (Fleet f : fleets) {
+      for (FleetHandle f : fleets) {
         f.awaitReady(Duration.ofMinutes(3));
       }
       log("%d simulated VMs listening in %d processes after %.1f s", vms, fleets.size(),
           seconds(System.nanoTime() - startFleets));
       return measure(dir);
     } finally {
-      for (Fleet f : fleets) {
+      for (FleetHandle f : fleets) {
         f.stop();
       }
       try (Stream<Path> files = Files.list(dir)) {
@@ -153,7 +148,7 @@ public final class ScaleBenchmark {
     AtomicInteger connected = new AtomicInteger();
     AtomicLong drops = new AtomicLong();
     CountDownLatch allConnected = new CountDownLatch(1);
-    Results r = new Results();
+    ScaleResults r = new ScaleResults();
     long started;
     AtomicLong attempts = new AtomicLong();
     AgentRegistry registry = AgentRegistry.builder().resolver(EndpointResolver.directory(dir))
@@ -237,10 +232,10 @@ public final class ScaleBenchmark {
     }
     r.sdkThreadsAfterClose = left;
     r.threadsBefore = threadsBefore;
-    return report(r);
+    return r.report(vms, processes, telemetry, measure);
   }
 
-  private void measureStatusLatency(AgentRegistry registry, Results r) {
+  private void measureStatusLatency(AgentRegistry registry, ScaleResults r) {
     List<String> ids = registry.vmIds();
     int calls = 1_000_000;
     long[] nanos = new long[calls];
@@ -265,47 +260,6 @@ public final class ScaleBenchmark {
     }
   }
 
-  private boolean report(Results r) {
-    boolean connectOk = r.connected == vms && r.connectMillis < CONNECT_TARGET.toMillis();
-    boolean cpuOk = r.cpuPercent < CPU_TARGET_PERCENT;
-    boolean heapOk = r.heapPerSession <= HEAP_PER_SESSION_TARGET;
-    boolean threadsOk = r.maxSdkThreads <= SDK_THREADS_TARGET;
-    boolean closeOk = r.sdkThreadsAfterClose.isEmpty();
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Scale benchmark: %,d VMs in %d fleet processes, telemetry every"
-        + " %d ms, steady window %d s, %d CPUs, JDK %s%n", vms, processes, telemetry.toMillis(),
-        measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
-    System.out.println("| measure | result | target | met |");
-    System.out.println("|---|---|---|---|");
-    row("all CONNECTED", String.format(Locale.ROOT, "%,d/%,d in %.2f s", r.connected, vms,
-        r.connectMillis / 1e3), "< 30 s", connectOk);
-    row("SDK process CPU, steady", String.format(Locale.ROOT, "%.1f %% of one core", r.cpuPercent),
-        "< 20 %", cpuOk);
-    row("retained heap per session", String.format(Locale.ROOT, "%,d bytes (%.1f KiB)",
-        r.heapPerSession, r.heapPerSession / 1024.0), "<= 32 KiB", heapOk);
-    row("SDK threads (quantix-agent-*)", r.maxSdkThreads + " " + r.sdkThreadNames, "<= 16",
-        threadsOk);
-    row("SDK threads left after close()",
-        r.sdkThreadsAfterClose.size() + " " + r.sdkThreadsAfterClose, "0", closeOk);
-    System.out.printf(Locale.ROOT, "- connect attempts until all were CONNECTED: %,d (%,d retries)%n",
-        r.connectAttempts, r.connectAttempts - vms);
-    System.out.printf(Locale.ROOT, "- live threads of the whole JVM: %d before the registry, at most"
-        + " %d during the window%n", r.threadsBefore, r.maxThreads);
-    System.out.printf(Locale.ROOT, "- still CONNECTED at the end: %,d; fresh telemetry (< %d s old):"
-        + " %,d; sessions lost during the window: %d%n", r.connectedAtEnd,
-        telemetry.multipliedBy(2).toSeconds(), r.freshTelemetry, r.steadyDrops);
-    System.out.printf(Locale.ROOT, "- status(): p50 %.2f us, p99 %.2f us; statuses() of all VMs:"
-        + " %.1f ms; Netty pooled direct memory: %,d KiB; close(): %d ms%n", r.statusP50 / 1e3,
-        r.statusP99 / 1e3, r.statusesMillis, r.directMemory / 1024, r.closeMillis);
-    return connectOk && cpuOk && heapOk && threadsOk && closeOk;
-  }
-
-  private static void row(String what, String result, String target, boolean met) {
-    System.out.println("| " + what + " | " + result + " | " + target + " | "
-        + (met ? "yes" : "NO") + " |");
-  }
-
   private static List<String> sdkThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
         .map(Thread::getName).filter(n -> n.startsWith("quantix-agent-")).sorted().toList();
@@ -327,85 +281,5 @@ public final class ScaleBenchmark {
 
   private static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, format + "%n", args);
-  }
-
-  /** What one run measured. */
-  private static final class Results {
-    long registerMillis;
-    long connectAttempts;
-    long connectMillis;
-    int connected;
-    double cpuPercent;
-    long heapPerSession;
-    long directMemory;
-    int maxThreads;
-    int maxSdkThreads;
-    int threadsBefore;
-    List<String> sdkThreadNames = List.of();
-    List<String> sdkThreadsAfterClose = List.of();
-    long steadyDrops;
-    long freshTelemetry;
-    long connectedAtEnd;
-    long statusP50;
-    long statusP99;
-    double statusesMillis;
-    long closeMillis;
-  }
-
-  /** One child JVM serving simulated VMs. */
-  private static final class Fleet {
-    private final Process process;
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private final int count;
-
-    private Fleet(Process process, int count) {
-      this.process = process;
-      this.count = count;
-    }
-
-    static Fleet start(Path dir, int first, int count, Duration telemetry) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          FleetProcess.class.getName(), dir.toString(), String.valueOf(first),
-          String.valueOf(count), String.valueOf(telemetry.toMillis()));
-      Process process = new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      Fleet fleet = new Fleet(process, count);
-      Thread reader = new Thread(fleet::readOutput, "fleet-output-" + first);
-      reader.setDaemon(true);
-      reader.start();
-      return fleet;
-    }
-
-    private void readOutput() {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          if (line.startsWith("READY")) {
-            ready.countDown();
-          } else {
-            System.out.println("  [fleet pid " + process.pid() + "] " + line);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    void awaitReady(Duration timeout) throws InterruptedException {
-      if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("fleet of " + count + " VMs (pid " + process.pid()
-            + ") not ready in " + timeout + (process.isAlive() ? "" : ", exit "
-            + process.exitValue()));
-      }
-    }
-
-    void stop() throws IOException, InterruptedException {
-      process.getOutputStream().close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
   }
 }

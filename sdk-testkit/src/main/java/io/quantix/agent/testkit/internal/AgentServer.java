@@ -12,11 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.quantix.agent.framing.FrameDecoder;
-import io.quantix.agent.framing.FrameEncoder;
-import io.quantix.agent.framing.FrameFormat;
 import io.quantix.agent.proto.AgentMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,25 +24,24 @@ import java.util.concurrent.TimeUnit;
  * The listening side of one fake agent: the Unix socket a host connects to, behaving like QEMU's
  * chardev in front of a virtio-serial port. In single-client mode the socket stops accepting while
  * a host is served, so a second connect completes in the kernel backlog and gets nothing until the
- * first host leaves. Frames the guest writes with no host connected go to the stale buffer and reach
- * the next host first. Thread-safe. Not API.
+ * first host leaves. Frames the guest writes with no host connected go to the {@link
+ * DisconnectedPort} and reach the next host first; a served connection's handlers are set up by
+ * {@link HostPipeline}. Thread-safe. Not API.
  */
 public final class AgentServer {
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-  /** Within one read batch, flush anyway after this many replies (Netty's default). */
-  static final int FLUSH_AFTER_FLUSHES = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
   private final AgentSettings settings;
   private final Counters counters;
   private final GuestInfo guest;
   private final String label;
   private final ByteCounter byteCounter;
+  /** What the port holds while no host is served; guarded by this server's monitor. */
+  private final DisconnectedPort port;
   private AgentRuntime runtime;
   private SessionContext context;
   private final List<Session> sessions = new ArrayList<>(1);
   private ArrayDeque<Channel> parked;
-  private StaleBuffer stale;
-  private ScheduledFuture<?> idleTelemetry;
   private Channel serverChannel;
   private long connections;
   private boolean closed;
@@ -58,6 +52,7 @@ public final class AgentServer {
     this.guest = guest;
     this.label = label;
     this.byteCounter = new ByteCounter(counters);
+    this.port = new DisconnectedPort(settings, guest, this::emit);
   }
 
   /**
@@ -68,7 +63,7 @@ public final class AgentServer {
     synchronized (this) {
       this.runtime = runtime;
       this.context = new SessionContext(settings, counters, guest, script, router, this, label);
-      openPort();
+      port.open(runtime);
     }
     ChannelFuture bound = new ServerBootstrap()
         .group(runtime.group())
@@ -89,48 +84,6 @@ public final class AgentServer {
   }
 
   /**
-   * What the guest port holds before the first host: the AgentReady the agent wrote when it opened
-   * the port (in that mode), then the stale backlog. In port-open mode the agent runs from the
-   * start, so its telemetry flows into the port while no host is connected.
-   */
-  private void openPort() {
-    if (!staleEnabled()) {
-      return;
-    }
-    int backlog = settings.staleBacklogBytes();
-    if (backlog > 0) {
-      stale = new StaleBuffer(Math.max(settings.staleBufferBytes(), backlog + (settings.agentReadyOnPortOpen()
-          ? guest.agentReady().getSerializedSize() + 8 : 0)), settings.staleWholeFrames());
-    }
-    if (settings.agentReadyOnPortOpen()) {
-      keep(guest.agentReady());
-    }
-    if (backlog > 0) {
-      fillBacklog(backlog);
-    }
-    if (settings.agentReadyOnPortOpen()) {
-      startIdleTelemetry();
-    }
-  }
-
-  /** Old telemetry frames, whole ones then the last cut, adding up to exactly {@code bytes}. */
-  private void fillBacklog(int bytes) {
-    int left = bytes;
-    while (left > 0) {
-      for (AgentMessage report : guest.pastTelemetry(left / 200 + 2)) {
-        ByteBuf frame = FrameEncoder.encode(report, ByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
-        int keep = Math.min(left, frame.readableBytes());
-        stale.offer(frame.retainedSlice(frame.readerIndex(), keep));
-        frame.release();
-        left -= keep;
-        if (left == 0) {
-          return;
-        }
-      }
-    }
-  }
-
-  /**
    * The agent opened its port again (restart, guest reset): each served host gets AgentReady; with
    * none connected, in port-open mode the AgentReady waits in the port for the next host.
    */
@@ -140,7 +93,7 @@ public final class AgentServer {
       targets = liveSessions();
       if (targets.isEmpty()) {
         if (settings.agentReadyOnPortOpen()) {
-          keep(guest.agentReady());
+          port.keep(guest.agentReady());
         }
         return;
       }
@@ -203,20 +156,12 @@ public final class AgentServer {
       }
       session = new Session(context, child, ++connections);
       sessions.add(session);
-      cancelIdleTelemetry();
+      port.stopIdleTelemetry();
     }
     counters.connectionsAccepted.incrementAndGet();
-    child.pipeline().addLast(byteCounter);
-    // Replies are written with writeAndFlush; this turns the flushes made while one read batch is
-    // handled into one at channelReadComplete, and those made outside a read (timers, worker
-    // completions, emitted events) into one at the end of the event loop's current task. It flushes
-    // before a close, so bytes written before a close still go out first.
-    child.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AFTER_FLUSHES, true));
     int hybridPort = settings.hybridVsockPort();
-    if (hybridPort > 0) {
-      child.pipeline().addLast(new HybridVsockHandshake(hybridPort, session));
-    }
-    child.pipeline().addLast(new FrameDecoder(FrameFormat.MAGIC, false), session);
+    HostPipeline.install(child, session, byteCounter, hybridPort);
+    // Behind a hybrid-vsock socket the agent says nothing until the host's CONNECT line is answered.
     if (hybridPort > 0) {
       session.awaitHandshake();
     } else {
@@ -240,7 +185,7 @@ public final class AgentServer {
         }
       }
       if (sessions.isEmpty() && next == null) {
-        startIdleTelemetry();
+        port.startIdleTelemetry();
       }
     }
     if (next != null) {
@@ -272,7 +217,7 @@ public final class AgentServer {
     synchronized (this) {
       targets = liveSessions();
       if (targets.isEmpty()) {
-        keep(message);
+        port.keep(message);
         return;
       }
     }
@@ -285,11 +230,7 @@ public final class AgentServer {
     synchronized (this) {
       targets = liveSessions();
       if (targets.isEmpty()) {
-        if (staleEnabled()) {
-          staleBuffer().offer(bytes);
-        } else {
-          bytes.release();
-        }
+        port.keepRaw(bytes);
         return;
       }
     }
@@ -342,13 +283,14 @@ public final class AgentServer {
     channels.forEach(Channel::close);
   }
 
+  /** What the port kept for the host that just connected; null when nothing was kept. */
   synchronized ByteBuf drainStale(ByteBufAllocator alloc) {
-    return stale == null ? null : stale.drain(alloc);
+    return port.drain(alloc);
   }
 
   /** Bytes waiting for the next host. */
   public synchronized int staleBytes() {
-    return stale == null ? 0 : stale.size();
+    return port.size();
   }
 
   /** Stops listening and closes every connection; waits unless called on an event loop. */
@@ -357,14 +299,13 @@ public final class AgentServer {
     Channel listener;
     synchronized (this) {
       closed = true;
-      cancelIdleTelemetry();
+      port.close();
       listener = serverChannel;
       sessions.forEach(session -> channels.add(session.channel()));
       if (parked != null) {
         channels.addAll(parked);
         parked = null;
       }
-      stale = null;
     }
     if (listener != null) {
       channels.add(0, listener);
@@ -375,41 +316,6 @@ public final class AgentServer {
       if (mayWait) {
         closing.awaitUninterruptibly(5, TimeUnit.SECONDS);
       }
-    }
-  }
-
-  private boolean staleEnabled() {
-    return settings.staleBufferBytes() > 0 && settings.hybridVsockPort() == 0;
-  }
-
-  private StaleBuffer staleBuffer() {
-    if (stale == null) {
-      stale = new StaleBuffer(settings.staleBufferBytes(), settings.staleWholeFrames());
-    }
-    return stale;
-  }
-
-  private void keep(AgentMessage message) {
-    if (!closed && staleEnabled()) {
-      staleBuffer().offer(FrameEncoder.encode(message, ByteBufAllocator.DEFAULT, FrameFormat.MAGIC));
-    }
-  }
-
-  private void startIdleTelemetry() {
-    Duration interval = settings.telemetryInterval();
-    if (closed || idleTelemetry != null || interval.isZero() || !staleEnabled()
-        || !settings.telemetryWhileDisconnected()) {
-      return;
-    }
-    long nanos = interval.toNanos();
-    idleTelemetry = runtime.group().next().scheduleAtFixedRate(
-        () -> emit(guest.telemetry()), nanos, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelIdleTelemetry() {
-    if (idleTelemetry != null) {
-      idleTelemetry.cancel(false);
-      idleTelemetry = null;
     }
   }
 }
