@@ -72,7 +72,7 @@ abstract class ChunkWindow<R> {
   protected abstract CompletableFuture<R> send(int number, long offset, ByteString data,
       boolean last);
 
-  /** A failure when {@code ack} does not acknowledge chunk {@code number} of {@code length} bytes. */
+  /** A failure when {@code ack} does not acknowledge chunk {@code number} of {@code length} B. */
   protected abstract AgentException check(R ack, int number, int length);
 
   /** Called after each acknowledged chunk with the bytes acknowledged so far. */
