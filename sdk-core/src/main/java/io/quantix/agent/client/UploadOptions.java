@@ -23,12 +23,12 @@ public final class UploadOptions {
   /** Largest chunk: 16 MiB less 64 KiB for the request's other fields, inside the frame limit. */
   public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024 - 64 * 1024;
   /** Default chunks in flight after chunk 0 (measured: see benchmarks/results, issue 15). */
-  public static final int DEFAULT_WINDOW = 8;
+  public static final int DEFAULT_WINDOW = 16;
   /** Most chunks in flight. */
   public static final int MAX_WINDOW = 64;
   /** Most source bytes held at once ({@code window * chunkSize}). */
   public static final long MAX_BUFFERED_BYTES = 256L * 1024 * 1024;
-  /** Defaults: agent's default mode, no parent creation, 1 MiB chunks, 8 in flight. */
+  /** Defaults: agent's default mode, no parent creation, 1 MiB chunks, 16 in flight. */
   public static final UploadOptions DEFAULT = new UploadOptions(0, false, DEFAULT_CHUNK_SIZE,
       DEFAULT_WINDOW, TransferProgress.NONE);
 
