@@ -179,6 +179,7 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     String mib = (settings.transferBytes() >> 20) + " MiB";
+    String fsyncMib = (settings.transferBytes() / 4 >> 20) + " MiB";
     md.append("# Side by side: the SDK, a raw-socket floor, gRPC-java and qemu-ga\n\n");
     md.append("- Date: ").append(date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
         .append('\n');
@@ -213,7 +214,8 @@ final class Report {
       if (!values.containsKey(row)) {
         continue;
       }
-      String label = row.label + (row.unit.equals("MiB/s") ? " " + mib : "")
+      String label = row.label + (row == Row.UPLOAD || row == Row.DOWNLOAD ? " " + mib
+          : row.unit.equals("MiB/s") ? " " + fsyncMib : "")
           + ", " + row.unit + (row.higherIsBetter ? " (higher is better)" : "");
       md.append("| ").append(label).append(" | ");
       for (String c : COLUMNS) {
