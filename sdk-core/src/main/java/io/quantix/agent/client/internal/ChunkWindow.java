@@ -161,8 +161,7 @@ abstract class ChunkWindow<R> {
     try {
       AgentException wrong = e != null ? AgentException.from(e) : check(ack, n, length);
       if (wrong != null) {
-        fail(AgentException.of(wrong.code(), what() + ": chunk " + n + " at offset " + at
-            + " failed: " + wrong.getMessage(), wrong));
+        fail(atOffset(wrong, n, at));
         return;
       }
       acknowledged += length;
@@ -179,6 +178,16 @@ abstract class ChunkWindow<R> {
       fail(AgentException.of(Code.INVALID_ARGUMENT, what() + " stopped: a callback threw "
           + bug, bug));
     }
+  }
+
+  /** {@code e} naming the chunk and its offset, keeping the guest's text and "may have run". */
+  private AgentException atOffset(AgentException e, int n, long at) {
+    String where = what() + ": chunk " + n + " at offset " + at;
+    if (e.code() == Code.REMOTE_FAILURE && e.remoteMessage().isPresent()) {
+      return AgentException.remote(where, e.remoteMessage().get());
+    }
+    return AgentException.of(e.code(), where + " failed: " + e.getMessage(), e)
+        .withMayHaveRun(e.mayHaveRun());
   }
 
   private void cancelInFlight() {
