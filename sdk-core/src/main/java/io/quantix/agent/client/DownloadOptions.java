@@ -5,7 +5,10 @@ import java.util.Objects;
 
 /**
  * How to read a file from the guest: chunk size (at most 1 MiB, since agents silently truncate
- * larger reads), how many ranged reads may be in flight, a size limit, progress.
+ * larger reads), how many ranged reads may be in flight, a size limit, progress. The window is
+ * {@code chunkSize * pipelineDepth} bytes: when the agent returns less per read than asked (16 KiB
+ * on some builds), requests are sized to what it returns and more of them are kept in flight to
+ * fill the same bytes.
  *
  * <pre>{@code
  * DownloadOptions opts = DownloadOptions.DEFAULT.withMaxBytes(512L << 20).withProgress(bar);
@@ -43,7 +46,7 @@ public final class DownloadOptions {
     return new DownloadOptions(chunkSize, pipelineDepth, maxBytes, progress);
   }
 
-  /** Ranged reads in flight, 1..64. */
+  /** Ranged reads of a whole chunk in flight, 1..64 (more, smaller ones when reads are short). */
   public DownloadOptions withPipelineDepth(int depth) {
     if (depth < 1 || depth > 64) {
       throw Checks.invalid("pipeline depth must be 1..64, was " + depth);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.quantix.agent.proto.AgentMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,17 @@ import java.io.UncheckedIOException;
 public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
   /** Up to this payload length a message is serialised into a byte[] and copied into the frame. */
   private static final int SMALL_MESSAGE_LENGTH = 4096;
+  /**
+   * The byte[] a small message is serialised into, one per thread: a channel's writes all run on
+   * its event loop thread, so this is the channel's reused buffer without making the encoder
+   * per-channel (it stays {@code @Sharable}); encoding is synchronous, so no two uses overlap.
+   */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[SMALL_MESSAGE_LENGTH];
+    }
+  };
   private final FrameFormat format;
 
   /** @param format {@link FrameFormat#MAGIC} or {@link FrameFormat#LEGACY} */
@@ -110,8 +122,8 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         output = CodedOutputStream.newInstance(buf.internalNioBuffer(at, length));
       } else {
         // protobuf's array encoder and one copy beat its ByteBuffer encoder on small messages
-        small = new byte[length];
-        output = CodedOutputStream.newInstance(small);
+        small = length <= SMALL_MESSAGE_LENGTH ? SCRATCH.get() : new byte[length];
+        output = CodedOutputStream.newInstance(small, 0, length);
       }
       if (stampId != null) {
         writeStamp(output, stampId, stampMillis);
@@ -119,7 +131,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
       message.writeTo(output);
       output.checkNoSpaceLeft();
       if (small != null) {
-        buf.setBytes(at, small);
+        buf.setBytes(at, small, 0, length);
       }
       buf.writerIndex(at + length);
       return buf;

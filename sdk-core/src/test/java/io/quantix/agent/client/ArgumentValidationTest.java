@@ -55,6 +55,9 @@ class ArgumentValidationTest {
     invalid(() -> UploadOptions.DEFAULT.withChunkSize(0), "chunk size");
     invalid(() -> UploadOptions.DEFAULT.withChunkSize(UploadOptions.MAX_CHUNK_SIZE + 1), "chunk size");
     invalid(() -> UploadOptions.DEFAULT.withMode(010000), "mode");
+    invalid(() -> UploadOptions.DEFAULT.withWindow(0), "window");
+    invalid(() -> UploadOptions.DEFAULT.withWindow(UploadOptions.MAX_WINDOW + 1), "window");
+    invalid(() -> UploadOptions.DEFAULT.withWindow(64).withChunkSize(8 << 20), "would hold");
     invalid(() -> DownloadOptions.DEFAULT.withChunkSize(2 << 20), "chunk size");
     invalid(() -> DownloadOptions.DEFAULT.withPipelineDepth(0), "depth");
     invalid(() -> DownloadOptions.DEFAULT.withMaxBytes(-1), "max bytes");

@@ -20,8 +20,9 @@ final class Report {
   static final String QEMU_GA = "qemu-ga";
   static final String SDK_DIRECT = "SDK, direct callbacks (diag.)";
   static final String SDK_MINIMAL = "SDK ↔ minimal peer (diag.)";
+  static final String NAIVE = "naive client (1 MiB, each acked)";
   static final List<String> COLUMNS = List.of(FLOOR, SDK, GRPC_DEFAULT, GRPC_TUNED, QEMU_GA,
-      SDK_DIRECT, SDK_MINIMAL);
+      SDK_DIRECT, SDK_MINIMAL, NAIVE);
 
   /** The table's measured rows. */
   enum Row {
@@ -32,6 +33,9 @@ final class Report {
     T64("pipelined, 64 in flight", "k calls/s", true),
     UPLOAD("upload", "MiB/s", true),
     DOWNLOAD("download", "MiB/s", true),
+    UPLOAD_FSYNC("upload through the fsync peer", "MiB/s", true),
+    DOWNLOAD_FSYNC("download through the fsync peer, unlimited reads", "MiB/s", true),
+    DOWNLOAD_16K("download through the fsync peer, 16 KiB reads", "MiB/s", true),
     CPU_PING_CLIENT("CPU per ping, client (harness) process (diag.)", "µs", false),
     CPU_PING_PEER("CPU per ping, server process (diag.)", "µs", false),
     CPU_T64_CLIENT("CPU per call at 64 in flight, client (harness) process (diag.)", "µs", false),
@@ -93,7 +97,10 @@ final class Report {
       new Target(Row.T64, FLOOR, 0.5, false, "≥ 0.5× floor"),
       new Target(Row.T64, GRPC_TUNED, 2.0, false, "≥ 2× gRPC tuned"),
       new Target(Row.UPLOAD, FLOOR, 0.5, false, "≥ 0.5× raw copy"),
-      new Target(Row.DOWNLOAD, FLOOR, 0.5, false, "≥ 0.5× raw copy"));
+      new Target(Row.DOWNLOAD, FLOOR, 0.5, false, "≥ 0.5× raw copy"),
+      new Target(Row.UPLOAD_FSYNC, NAIVE, 2.0, false, "≥ 2× naive client"),
+      new Target(Row.DOWNLOAD_FSYNC, NAIVE, 2.0, false, "≥ 2× naive client"),
+      new Target(Row.DOWNLOAD_16K, NAIVE, 2.0, false, "≥ 2× naive client"));
 
   private final Machine machine;
   private final ZonedDateTime date;
@@ -172,6 +179,7 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     String mib = (settings.transferBytes() >> 20) + " MiB";
+    String fsyncMib = (settings.transferBytes() / 4 >> 20) + " MiB";
     md.append("# Side by side: the SDK, a raw-socket floor, gRPC-java and qemu-ga\n\n");
     md.append("- Date: ").append(date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
         .append('\n');
@@ -197,8 +205,8 @@ final class Report {
     for (String c : COLUMNS) {
       md.append(c).append(" | ");
     }
-    md.append("SDK/floor | SDK/gRPC tuned | Targets |\n|---|");
-    for (int i = 0; i < COLUMNS.size() + 2; i++) {
+    md.append("SDK/floor | SDK/gRPC tuned | SDK/naive | Targets |\n|---|");
+    for (int i = 0; i < COLUMNS.size() + 3; i++) {
       md.append("---:|");
     }
     md.append("---|\n");
@@ -206,7 +214,8 @@ final class Report {
       if (!values.containsKey(row)) {
         continue;
       }
-      String label = row.label + (row == Row.UPLOAD || row == Row.DOWNLOAD ? " " + mib : "")
+      String label = row.label + (row == Row.UPLOAD || row == Row.DOWNLOAD ? " " + mib
+          : row.unit.equals("MiB/s") ? " " + fsyncMib : "")
           + ", " + row.unit + (row.higherIsBetter ? " (higher is better)" : "");
       md.append("| ").append(label).append(" | ");
       for (String c : COLUMNS) {
@@ -214,7 +223,7 @@ final class Report {
         md.append(v == null ? "—" : cell(Stats.Summary.of(v))).append(" | ");
       }
       md.append(ratioCell(row, FLOOR)).append(" | ").append(ratioCell(row, GRPC_TUNED))
-          .append(" | ");
+          .append(" | ").append(ratioCell(row, NAIVE)).append(" | ");
       List<String> verdicts = new ArrayList<>();
       for (Target t : TARGETS) {
         if (t.row() == row) {
@@ -231,7 +240,7 @@ final class Report {
         md.append(c.equals(SDK) ? number(s.score()) + " ± " + number(s.error()) : "—")
             .append(" | ");
       }
-      md.append(framingRatio(s)).append(" | — | — |\n");
+      md.append(framingRatio(s)).append(" | — | — | — |\n");
     }
     md.append('\n');
     md.append("Each cell: the median of the iteration values, and in brackets their spread "
@@ -263,11 +272,17 @@ final class Report {
         + "`ping()` starts the next, N outstanding on the one session. Peer: the testkit's fake "
         + "agent in its own JVM (`FakeGuestAgent`, telemetry off, `recordLimit(0)`, serving every "
         + "connection). Upload: `upload(byte[])` of ")
-        .append(mib).append(" with default options (1 MiB sequential acknowledged chunks); the "
+        .append(mib).append(" with default options (chunk 0 alone, then a window of chunks"
+        + " acknowledged in any order, see `UploadOptions.DEFAULT`); the "
         + "fake agent writes each chunk to a real file in its sandbox on ")
         .append("/dev/shm (tmpfs) when available. Download: `download(path, OutputStream)` into"
-        + " a discarding stream, default options (1 MiB chunks, 4 pipelined), from a file in the"
-        + " sandbox.\n");
+        + " a discarding stream, default options (a 4 MiB window planned on the bytes each read"
+        + " returns), from a file in the sandbox.\n");
+    md.append("- **fsync peer** (real-agent-like): the same fake agent with `fsyncWrites(true)` "
+        + "(every written chunk fsynced before its acknowledgement, as agent 0.1.27 does), one "
+        + "with `maxSingleRead(0)` (unlimited reads) and one with `maxSingleRead(16384)` (the "
+        + "old-tokio builds). **naive client**: a blocking socket with the framing written by "
+        + "hand, 1 MiB chunks, each request answered before the next (`NaiveClient`).\n");
     md.append("- **SDK, direct callbacks (diag.)**: the same SDK with `callbackExecutor(Runnable::run)`"
         + " (futures complete on the I/O thread: the SDK's counterpart of gRPC's "
         + "`directExecutor()`), own registry, own session to the same fake agent. Its distance "

@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -32,8 +31,7 @@ import java.util.stream.Stream;
  */
 public final class SideBySide {
   static final int[] DEPTHS = {1, 16, 64};
-  static final String UPLOAD_PATH = "/bench/upload.bin";
-  static final String DOWNLOAD_PATH = "/bench/download.bin";
+  static final double SETTLED = 1.2;
 
   private final Settings settings;
   private final PrintStream progress;
@@ -118,7 +116,17 @@ public final class SideBySide {
       Peer agent = Peer.startJava("fake-agent", FakeAgentPeer.class,
           List.of("--socket", agentSocket.toString(), "--sandbox", sandbox.toString()), logs);
       open.add(agent);
+      // The real-agent-like peers: fsync per written chunk, on a disk (not tmpfs) so that the
+      // fsync costs what it costs; reads unlimited, and capped at 16 KiB as old builds are.
+      Path disk = Files.createTempDirectory("qx-bench-disk-");
+      open.add(() -> deleteTree(disk));
+      Peer fsyncAgent = fsyncPeer("fsync-agent", disk, 0, logs);
+      open.add(fsyncAgent);
+      Peer fsync16k = fsyncPeer("fsync-agent-16k", disk, 16 * 1024, logs);
+      open.add(fsync16k);
       agent.awaitReady();
+      fsyncAgent.awaitReady();
+      fsync16k.awaitReady();
 
       FrameCapture.PingPong frames = capture(work, agentSocket);
       report.frames(frames);
@@ -169,10 +177,20 @@ public final class SideBySide {
         subjects.add(ga);
       });
 
-      warmUp(subjects);
+      warmupNotes.addAll(Warmup.run(settings, subjects, this::say));
       pings(subjects);
       pipelines(subjects);
-      transfers(floor, sdk, sandbox);
+      long fsyncBytes = settings.transferBytes() / 4;
+      List<Transfers.Via> vias = new ArrayList<>();
+      vias.add(new Transfers.Via("the fake agent", sdk, naive(agentSocket, open), sandbox,
+          settings.transferBytes(), Report.Row.UPLOAD, Report.Row.DOWNLOAD));
+      vias.add(new Transfers.Via("the fsync peer", sdkOn(disk, "fsync-agent", open),
+          naive(disk.resolve("fsync-agent.sock"), open), disk.resolve("fsync-agent"), fsyncBytes,
+          Report.Row.UPLOAD_FSYNC, Report.Row.DOWNLOAD_FSYNC));
+      vias.add(new Transfers.Via("the fsync peer, 16 KiB reads", sdkOn(disk, "fsync-agent-16k",
+          open), naive(disk.resolve("fsync-agent-16k.sock"), open), disk.resolve("fsync-agent-16k"),
+          fsyncBytes, null, Report.Row.DOWNLOAD_16K));
+      new Transfers(report, this::say).run(floor, vias, settings.iterations());
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {
@@ -182,6 +200,26 @@ public final class SideBySide {
         }
       }
     }
+  }
+
+  private static Peer fsyncPeer(String name, Path disk, int maxSingleRead, Path logs)
+      throws IOException {
+    Path sandbox = Files.createDirectories(disk.resolve(name));
+    return Peer.startJava(name, FakeAgentPeer.class, List.of("--socket",
+        disk.resolve(name + ".sock").toString(), "--sandbox", sandbox.toString(), "--fsync", "true",
+        "--max-single-read", Integer.toString(maxSingleRead)), logs);
+  }
+
+  private static SdkSubject sdkOn(Path disk, String name, List<AutoCloseable> open) {
+    SdkSubject sdk = new SdkSubject(Report.SDK, disk.resolve(name + ".sock"), false, -1);
+    open.add(sdk);
+    return sdk;
+  }
+
+  private static NaiveClient naive(Path socket, List<AutoCloseable> open) throws IOException {
+    NaiveClient naive = new NaiveClient(socket);
+    open.add(naive);
+    return naive;
   }
 
   /** Lets the SDK ping the fake agent through a recording relay. */
@@ -226,65 +264,6 @@ public final class SideBySide {
 
   // ------------------------------------------------------------------ measurements
 
-  /**
-   * Warms each subject up in slices of half sequential pings, half 64 in flight, until its ping
-   * p50 and its throughput each vary by at most {@value #SETTLED} over the last three slices
-   * (between the settings' minimum and maximum number of slices).
-   */
-  private void warmUp(List<Subject> subjects) throws Exception {
-    for (Subject s : subjects) {
-      say("warming up " + s.name());
-      List<Double> p50s = new ArrayList<>();
-      List<Double> rates = new ArrayList<>();
-      int slices = 0;
-      boolean settled = false;
-      while (slices < settings.maxWarmupSlices()
-          && (slices < settings.minWarmupSlices() || !settled)) {
-        long ping = s.pipelines() ? settings.sliceNanos() / 2 : settings.sliceNanos();
-        p50s.add(pingPercentiles(s, ping)[0]);
-        if (s.pipelines()) {
-          rates.add(s.pipelined(DEPTHS[DEPTHS.length - 1], settings.sliceNanos() / 2) / 1e3);
-        }
-        slices++;
-        settled = settled(p50s) && (rates.isEmpty() || settled(rates));
-        if (!s.pipelines() && slices >= 3) {
-          settled = true;
-          break;
-        }
-      }
-      StringBuilder trace = new StringBuilder(s.name()).append(": ").append(slices)
-          .append(" slices of ").append(TimeUnit.NANOSECONDS.toMillis(settings.sliceNanos()))
-          .append(" ms, ").append(settings.minWarmupSlices() == settings.maxWarmupSlices()
-              ? "fixed" : !s.pipelines() ? "no JIT, fixed" : settled ? "settled"
-              : "**not settled**").append("; ping p50 µs ")
-          .append(join(p50s));
-      if (!rates.isEmpty()) {
-        trace.append("; k calls/s at 64 in flight ").append(join(rates));
-      }
-      warmupNotes.add(trace.toString());
-    }
-  }
-
-  static final double SETTLED = 1.2;
-
-  private static boolean settled(List<Double> values) {
-    if (values.size() < 3) {
-      return false;
-    }
-    List<Double> last = values.subList(values.size() - 3, values.size());
-    double min = last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-    double max = last.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    return min > 0 && max / min <= SETTLED;
-  }
-
-  private static String join(List<Double> values) {
-    StringBuilder b = new StringBuilder();
-    for (double v : values) {
-      b.append(b.length() == 0 ? "" : ", ").append(Report.number(v));
-    }
-    return b.toString();
-  }
-
   private void pings(List<Subject> subjects) throws Exception {
     say("ping round trips: " + settings.iterations() + " iterations");
     for (int it = 0; it < settings.iterations(); it++) {
@@ -309,7 +288,7 @@ public final class SideBySide {
   }
 
   /** p50 and p99 in microseconds, and the count, of sequential round trips for {@code nanos}. */
-  private static double[] pingPercentiles(Subject s, long nanos) throws Exception {
+  static double[] pingPercentiles(Subject s, long nanos) throws Exception {
     long[] samples = new long[1 << 16];
     int n = 0;
     long end = System.nanoTime() + nanos;
@@ -347,59 +326,6 @@ public final class SideBySide {
             cpuPerCall(Report.Row.CPU_T64_PEER, s.name(), peer, Cpu.of(s.peerPid()), calls);
           }
         }
-      }
-    }
-  }
-
-  private void transfers(FloorClient floor, SdkSubject sdk, Path sandbox) throws IOException {
-    long size = settings.transferBytes();
-    say("transfers of " + (size >> 20) + " MiB: 1 warm-up + " + settings.iterations()
-        + " iterations each way");
-    byte[] data = new byte[Math.toIntExact(size)];
-    fill(data);
-    Path download = sandbox.resolve(DOWNLOAD_PATH.substring(1));
-    Files.createDirectories(download.getParent());
-    Files.write(download, data);
-    double mib = size / (double) (1 << 20);
-    for (int it = -1; it < settings.iterations(); it++) {
-      boolean sdkFirst = it % 2 == 0;
-      long rawUp = 0;
-      long sdkUp = 0;
-      if (sdkFirst) {
-        sdkUp = sdk.upload(data, UPLOAD_PATH);
-        rawUp = floor.upload(size);
-      } else {
-        rawUp = floor.upload(size);
-        sdkUp = sdk.upload(data, UPLOAD_PATH);
-      }
-      long rawDown;
-      long sdkDown;
-      if (sdkFirst) {
-        sdkDown = sdk.download(DOWNLOAD_PATH, size);
-        rawDown = floor.download(size);
-      } else {
-        rawDown = floor.download(size);
-        sdkDown = sdk.download(DOWNLOAD_PATH, size);
-      }
-      if (it >= 0) {
-        report.add(Report.Row.UPLOAD, Report.FLOOR, mib / (rawUp / 1e9));
-        report.add(Report.Row.UPLOAD, Report.SDK, mib / (sdkUp / 1e9));
-        report.add(Report.Row.DOWNLOAD, Report.FLOOR, mib / (rawDown / 1e9));
-        report.add(Report.Row.DOWNLOAD, Report.SDK, mib / (sdkDown / 1e9));
-      }
-    }
-    long uploaded = Files.size(sandbox.resolve(UPLOAD_PATH.substring(1)));
-    if (uploaded != size) {
-      throw new IOException("the fake agent's upload file has " + uploaded + " bytes, not " + size);
-    }
-  }
-
-  private static void fill(byte[] data) {
-    SplittableRandom random = new SplittableRandom(42);
-    for (int i = 0; i < data.length; i += 8) {
-      long v = random.nextLong();
-      for (int j = 0; j < 8 && i + j < data.length; j++) {
-        data[i + j] = (byte) (v >>> (8 * j));
       }
     }
   }

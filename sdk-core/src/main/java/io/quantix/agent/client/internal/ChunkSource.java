@@ -1,5 +1,7 @@
 package io.quantix.agent.client.internal;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,6 +13,17 @@ import java.nio.file.StandardOpenOption;
 interface ChunkSource extends AutoCloseable {
   /** Fills {@code buf} as far as the data goes; returns the bytes read, 0 at the end. */
   int read(byte[] buf) throws IOException;
+
+  /**
+   * The next chunk of at most {@code max} bytes, empty at the end. The bytes are owned by the
+   * chunk (a byte-array source hands out slices of the caller's array without copying).
+   */
+  default ByteString readChunk(int max) throws IOException {
+    byte[] buf = new byte[max];
+    int n = read(buf);
+    return n == 0 ? ByteString.EMPTY
+        : UnsafeByteOperations.unsafeWrap(buf, 0, n);
+  }
 
   /** The total size, or -1 when unknown. */
   long size();
@@ -74,6 +87,14 @@ interface ChunkSource extends AutoCloseable {
         System.arraycopy(data, at, buf, 0, n);
         at += n;
         return n;
+      }
+
+      @Override
+      public ByteString readChunk(int max) {
+        int n = Math.min(max, data.length - at);
+        ByteString slice = UnsafeByteOperations.unsafeWrap(data, at, n);
+        at += n;
+        return slice;
       }
 
       @Override

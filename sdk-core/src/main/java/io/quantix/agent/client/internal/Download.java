@@ -27,8 +27,15 @@ import java.util.concurrent.CompletableFuture;
  * Reads a guest file with pipelined ranged reads and writes it to a sink in order. A reply may
  * carry less than asked, with {@code eof} set although {@code total_size} says more (agents built
  * against an old tokio return 16 KiB per read), so the rest of a short range is asked for again;
- * the download is complete only when the bytes received reach {@code total_size}. Offsets and
- * progress are checked on every reply; at most {@code depth} chunks are buffered.
+ * the download is complete only when the bytes received reach {@code total_size}.
+ *
+ * <p>The window is planned in bytes ({@code chunkSize * pipelineDepth}), not in requests: once a
+ * reply shows the agent returns fewer bytes per read than asked, requests are sized to what it
+ * returns and enough of them are kept in flight to fill the same bytes (at most
+ * {@value #MAX_REQUESTS_IN_FLIGHT}), so a 16 KiB build and a 1 MiB build both keep the channel
+ * busy. Memory is bounded: no range more than two windows past the bytes already written is asked
+ * for. A reply's data is the frame's own bytes (the decoder copies a frame once out of the socket
+ * buffer and protobuf aliases it), written to the sink without another copy.
  */
 final class Download {
   private final AgentClientImpl client;
@@ -47,6 +54,12 @@ final class Download {
   private long written;
   private int requests;
   private int outstanding;
+  /** Bytes one request asks for: the chunk size until the agent is seen to return less. */
+  private int perRequest;
+  private final long windowBytes;
+
+  /** Most reads in flight, whatever the agent returns per read. */
+  static final int MAX_REQUESTS_IN_FLIGHT = 256;
 
   private Download(AgentClientImpl client, String remotePath, OutputStream sink,
       DownloadOptions options) {
@@ -55,6 +68,8 @@ final class Download {
     this.sink = sink;
     this.options = options;
     this.overall = client.options().hasExplicitDeadline() ? client.deadline() : null;
+    this.perRequest = options.chunkSize();
+    this.windowBytes = (long) options.chunkSize() * options.pipelineDepth();
   }
 
   static CompletableFuture<TransferResult> toStream(AgentClientImpl client, String remotePath,
@@ -193,6 +208,8 @@ final class Download {
         throw AgentException.of(Code.PROTOCOL, "read of " + remotePath + " at " + offset
             + " made no progress (" + (r.getEof() ? "eof" : "no eof") + ", size " + total + ")");
       }
+      // The agent returns at most n per read: plan every later request on that.
+      perRequest = Math.min(perRequest, n);
       gaps.addFirst(new long[] {offset + n, want - n});
     }
     if (n > 0) {
@@ -216,17 +233,27 @@ final class Download {
     }
   }
 
+  /** Requests in flight that fill the window at the bytes the agent returns per read. */
+  private int depth() {
+    long requests = (windowBytes + perRequest - 1) / perRequest;
+    return (int) Math.max(1, Math.min(MAX_REQUESTS_IN_FLIGHT, requests));
+  }
+
   private void refill() {
-    while (outstanding < options.pipelineDepth() && !result.isDone()) {
+    while (outstanding < depth() && !result.isDone()) {
       long[] gap = gaps.pollFirst();
       if (gap != null) {
-        request(gap[0], (int) gap[1]);
+        int length = (int) Math.min(gap[1], perRequest);
+        if (length < gap[1]) {
+          gaps.addFirst(new long[] {gap[0] + length, gap[1] - length});
+        }
+        request(gap[0], length);
         continue;
       }
-      if (total < 0 || nextOffset >= total) {
+      if (total < 0 || nextOffset >= total || nextOffset - written >= 2 * windowBytes) {
         break;
       }
-      int length = (int) Math.min(options.chunkSize(), total - nextOffset);
+      int length = (int) Math.min(perRequest, total - nextOffset);
       long at = nextOffset;
       nextOffset += length;
       request(at, length);

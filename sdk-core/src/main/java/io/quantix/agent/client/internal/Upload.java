@@ -1,7 +1,7 @@
 package io.quantix.agent.client.internal;
 
 import io.quantix.agent.internal.Checks;
-import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.ByteString;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.Deadline;
@@ -11,6 +11,8 @@ import io.quantix.agent.client.GuestOperation;
 import io.quantix.agent.client.TransferResult;
 import io.quantix.agent.client.UploadOptions;
 import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.FileStatRequest;
+import io.quantix.agent.proto.FileStatResponse;
 import io.quantix.agent.proto.FileWriteRequest;
 import io.quantix.agent.proto.FileWriteResponse;
 import java.io.IOException;
@@ -18,11 +20,14 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes a file into the guest in strictly sequential, acknowledged chunks, as the agent requires:
- * chunk 0 at offset 0 truncates, so no chunk may overtake it. The last chunk carries the mode; an
- * empty source still sends one empty chunk.
+ * Writes a file into the guest in a window of chunks (see {@link ChunkWindow}): chunk 0 at offset
+ * 0 truncates, so it alone is acknowledged first; the agent opens every later chunk without
+ * truncating and seeks to its offset (wire document §3.4), so those may be written in any order.
+ * The last chunk carries the mode; when it does, it leaves only after every other chunk was
+ * acknowledged, so a read-only mode cannot fail a write still in flight. The file's size is
+ * checked with a stat before success. An empty source still sends one empty chunk.
  */
-final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
+final class Upload extends ChunkWindow<FileWriteResponse> {
   private final AgentClientImpl client;
   private final String remotePath;
   private final UploadOptions options;
@@ -37,7 +42,7 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
 
   private Upload(AgentClientImpl client, ChunkSource source, String remotePath,
       UploadOptions options) {
-    super(source, options.chunkSize());
+    super(source, options.chunkSize(), options.window(), options.mode() > 0);
     this.client = client;
     this.remotePath = remotePath;
     this.options = options;
@@ -63,7 +68,7 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
     CompletableFuture<TransferResult> guarded = client.guarded(upload::describe, () -> {
       client.link().config().callbackExecutor().execute(upload::start);
       return upload.result;
-    }, upload::sent);
+    }, upload::acknowledgedBytes);
     // A denied upload never starts: failing its result closes the source.
     guarded.whenComplete((r, e) -> {
       if (e != null) {
@@ -86,15 +91,21 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
   }
 
   @Override
-  protected CompletableFuture<FileWriteResponse> send(int number, long offset, byte[] data,
+  protected Deadline deadline() {
+    return overall;
+  }
+
+  @Override
+  protected CompletableFuture<FileWriteResponse> send(int number, long offset, ByteString data,
       boolean last) {
     FileWriteRequest.Builder req = FileWriteRequest.newBuilder()
         .setPath(remotePath)
-        .setData(UnsafeByteOperations.unsafeWrap(data))
+        .setData(data)
         .setOffset(offset)
         .setChunkNumber(number)
         .setEof(last);
     if (number == 0) {
+      // Chunk 0 is acknowledged before any other leaves, so the parents exist for the rest.
       req.setCreateParents(options.createParents());
     }
     if (last) {
@@ -103,9 +114,12 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
       }
       req.setTotalChunks(number + 1);
     }
-    Deadline deadline = overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
     return client.sendPart(Operation.FILE_WRITE, AgentMessage.newBuilder().setFileWrite(req).build(),
-        deadline, null, false, reply -> reply.getFileWriteResponse());
+        callDeadline(), null, false, reply -> reply.getFileWriteResponse());
+  }
+
+  private Deadline callDeadline() {
+    return overall != null ? overall : Deadline.after(CallOptions.DEFAULT_TIMEOUT);
   }
 
   @Override
@@ -126,9 +140,26 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
     options.progress().onProgress(sentBytes, size);
   }
 
+  /** Every chunk is acknowledged: a stat proves the file has exactly the bytes sent. */
   @Override
-  protected void lastAcknowledged(FileWriteResponse ack) {
-    result.complete(new TransferResult(sent(), chunks(),
-        Duration.ofNanos(System.nanoTime() - startNanos)));
+  protected void allAcknowledged(long bytes, int chunks) {
+    AgentMessage stat = AgentMessage.newBuilder()
+        .setFileStat(FileStatRequest.newBuilder().setPath(remotePath)).build();
+    CompletableFuture<FileStatResponse> f = client.sendPart(Operation.FILE_STAT, stat,
+        callDeadline(), null, false, AgentMessage::getFileStatResponse);
+    track(f);
+    f.whenComplete((r, e) -> {
+      if (e != null) {
+        fail(AgentException.from(e));
+      } else if (!r.getSuccess() || !r.hasEntry()) {
+        fail(AgentException.remote(what() + ": stat after the last chunk", r.getError()));
+      } else if (r.getEntry().getSizeBytes() != bytes) {
+        fail(AgentException.of(Code.REMOTE_FAILURE, what() + ": every chunk was acknowledged"
+            + " but the file has " + r.getEntry().getSizeBytes() + " bytes, not " + bytes));
+      } else {
+        result.complete(new TransferResult(bytes, chunks,
+            Duration.ofNanos(System.nanoTime() - startNanos)));
+      }
+    });
   }
 }
