@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 /** The contract against the fake qemu-ga, blocked like the real one. */
 class FakeQgaContractTest extends QgaContract {
   @Override
-  QgaPeer startPeer(Path dir) throws Exception {
+  protected QgaPeer startPeer(Path dir) throws Exception {
     FakeQemuGa fake = FakeQemuGa.start(dir.resolve("qga.sock"))
         .block(new HashSet<>(Arrays.asList(RealQemuGa.BLOCKED.split(","))));
     return new QgaPeer() {

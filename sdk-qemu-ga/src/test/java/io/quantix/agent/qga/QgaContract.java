@@ -33,12 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * resync after garbage and after a timeout, a second client, and closing without a reply unread.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-abstract class QgaContract {
+public abstract class QgaContract {
   @TempDir Path dir;
   QgaPeer peer;
   private final java.util.List<QgaClient> clients = new java.util.ArrayList<>();
 
-  abstract QgaPeer startPeer(Path dir) throws Exception;
+  /** Starts (or attaches to) the qemu-ga under test; {@code dir} is the test's temp directory. */
+  protected abstract QgaPeer startPeer(Path dir) throws Exception;
 
   QgaClient client() throws Exception {
     return client(QgaOptions.DEFAULT);
@@ -131,7 +132,7 @@ abstract class QgaContract {
     byte[] data = new byte[3 * 65536 + 123];
     new Random(7).nextBytes(data);
     Path local = Files.write(dir.resolve("in.bin"), data);
-    String guest = dir.resolve("guest.bin").toString();
+    String guest = peer.agentDir(dir) + "/guest.bin";
     QgaTransferOptions small = QgaTransferOptions.DEFAULT.withChunkBytes(65536);
     QgaTransfer up = qga.push(local, guest, small).join();
     assertThat(up.bytes()).isEqualTo(data.length);
@@ -148,14 +149,21 @@ abstract class QgaContract {
     assertThat(qga.pull(guest, back, small).join().bytes()).isEqualTo(65536);
     Path empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
     assertThat(qga.push(empty, guest, small).join().guestVerified()).contains(true);
-    assertThat(Files.size(dir.resolve("guest.bin"))).isZero();
+    assertThat(agentFileSize(qga, guest)).isZero();
+  }
+
+  /** The size of a file on the agent's side, asked through qemu-ga (not this machine's files). */
+  static long agentFileSize(QgaClient qga, String path) {
+    QgaExecResult r = qga.exec(QgaExec.of("/bin/sh", "-c", "wc -c < \"$1\"", "sh", path)).join();
+    assertThat(r.exitCode()).as("wc -c %s: %s", path, r.stderrText()).hasValue(0);
+    return Long.parseLong(r.stdoutText().trim());
   }
 
   @Test
   void pullOfMissingFileFailsTypedAndLeavesNoPartialFile() throws Exception {
     QgaClient qga = client();
     Path target = dir.resolve("never.bin");
-    AgentException e = failure(() -> qga.pull(dir.resolve("missing").toString(), target,
+    AgentException e = failure(() -> qga.pull(peer.agentDir(dir) + "/missing", target,
         QgaTransferOptions.DEFAULT).join());
     assertThat(e.code()).isEqualTo(AgentException.Code.REMOTE_FAILURE);
     assertThat(target).doesNotExist();
@@ -179,19 +187,17 @@ abstract class QgaContract {
   @Test
   void resyncsAfterATimeoutAndDropsTheLateReply() throws Exception {
     QgaClient qga = client();
-    Path big = dir.resolve("big.bin");
-    try (var out = Files.newOutputStream(big)) {
-      byte[] block = new byte[1 << 20];
-      for (int i = 0; i < 40; i++) {
-        out.write(block);
-      }
-    }
+    String big = peer.agentDir(dir) + "/big.bin";
+    int mib = peer.slowReadMiB();
+    // written on the agent's side (a guest's files are not this machine's)
+    assertThat(qga.exec(QgaExec.of("/bin/sh", "-c", "dd if=/dev/zero of=\"$1\" bs=1048576"
+        + " count=" + mib + " 2>/dev/null", "sh", big)).join().exitCode()).hasValue(0);
     long handle = qga.command("guest-file-open",
-        JsonNodeFactory.instance.objectNode().put("path", big.toString())).join().asLong();
+        JsonNodeFactory.instance.objectNode().put("path", big)).join().asLong();
     Runnable release = peer.slowFileRead();
     AgentException late = failure(() -> qga.withTimeout(Duration.ofMillis(300))
         .command("guest-file-read", JsonNodeFactory.instance.objectNode().put("handle", handle)
-            .put("count", 40 << 20)).join());
+            .put("count", mib << 20)).join());
     assertThat(late.code()).isEqualTo(AgentException.Code.DEADLINE_EXCEEDED);
     assertThat(late.mayHaveRun()).isTrue();
     release.run();

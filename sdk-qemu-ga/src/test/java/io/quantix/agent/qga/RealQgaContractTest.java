@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 class RealQgaContractTest extends QgaContract {
   @Override
-  QgaPeer startPeer(Path dir) throws Exception {
+  protected QgaPeer startPeer(Path dir) throws Exception {
     Optional<Path> exe = RealQemuGa.find();
     assumeTrue(exe.isPresent(), "qemu-ga is not installed (apt-get install qemu-guest-agent)");
     RealQemuGa real = RealQemuGa.start(exe.get(), dir);

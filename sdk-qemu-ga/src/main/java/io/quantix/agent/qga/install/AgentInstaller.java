@@ -36,9 +36,14 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class AgentInstaller {
+  /**
+   * cp + chmod rather than coreutils' {@code install}: busybox guests often lack the install
+   * applet (Debian's busybox-static does; seen in the QEMU tier's guest).
+   */
   private static final String INSTALL_SCRIPT = "set -e; tmp=\"$1\"; bin=\"$2\";"
       + " mkdir -p \"$(dirname \"$bin\")\"; if [ -f \"$bin\" ]; then cp -p \"$bin\" \"$bin.prev\"; fi;"
-      + " install -m 0755 \"$tmp\" \"$bin.new\"; mv -f \"$bin.new\" \"$bin\"; rm -f \"$tmp\";"
+      + " rm -f \"$bin.new\"; cp \"$tmp\" \"$bin.new\"; chmod 0755 \"$bin.new\";"
+      + " mv -f \"$bin.new\" \"$bin\"; rm -f \"$tmp\";"
       + " if command -v getenforce >/dev/null 2>&1 && [ \"$(getenforce)\" != Disabled ]; then"
       + " chcon -t bin_t \"$bin\" 2>/dev/null || restorecon \"$bin\"; ls -Z \"$bin\" | cut -d' ' -f1; fi";
   private static final String ROLLBACK_SCRIPT = "bin=\"$1\"; if [ -f \"$bin.prev\" ];"

@@ -2,6 +2,8 @@
 # /init of the QEMU tier's guest (busybox-static, no udev). Markers on ttyS0 start with "QT ";
 # the host waits for them in the serial log. See GuestImage for what the initramfs holds.
 /bin/busybox --install -s /bin
+# /usr/bin/env where every Debian has it (the sdk-qemu-ga contract execs it by that path)
+mkdir -p /usr/bin && ln -s /bin/busybox /usr/bin/env
 mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
