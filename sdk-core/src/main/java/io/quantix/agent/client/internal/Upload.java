@@ -12,6 +12,7 @@ import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.FileWriteRequest;
 import io.quantix.agent.proto.FileWriteResponse;
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,7 +59,19 @@ final class Upload extends SequentialChunks<FileWriteResponse, TransferResult> {
           "cannot read upload source: " + e));
     }
     Upload upload = new Upload(client, source, remotePath, options);
-    client.link().config().callbackExecutor().execute(upload::start);
+    AgentException closed = client.link().closedCause();
+    if (closed != null) {
+      // Fails the result, which closes the source.
+      upload.result.completeExceptionally(AgentException.of(Code.UNAVAILABLE, closed.getMessage()));
+      return upload.result;
+    }
+    try {
+      client.link().config().callbackExecutor().execute(upload::start);
+    } catch (RejectedExecutionException e) {
+      AgentException cause = client.link().closedCause();
+      upload.result.completeExceptionally(AgentException.of(Code.UNAVAILABLE, cause != null
+          ? cause.getMessage() : "the callback executor refused the upload: " + e, e));
+    }
     return upload.result;
   }
 
