@@ -104,8 +104,9 @@ class ShutdownContractIT {
 
     // The shared loops still serve a new registry.
     AgentRegistry second = registry(agent, shared);
+    AgentClient again = second.client(VM);
     awaitConnected(second);
-    assertThat(second.client(VM).ping().get(20, TimeUnit.SECONDS)).isNotNull();
+    assertThat(again.ping().get(20, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test
