@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * stat, upload, download, status()) with 0.5–3 s deadlines, then a close of the registry while the
  * callers keep calling. {@link #run()} returns the invariants, each with its figures.
  *
+ * <p>Buffers are tracked with Netty's PARANOID leak detection; run it with
+ * {@code -Dio.netty.leakDetection.targetRecords=0} (set before Netty loads), or the access stacks
+ * recorded on every buffer touch slow the I/O loops more than the SDK's own work.
+ *
  * <pre>{@code
  * SoakResult r = new ChaosSoak(42L, Duration.ofSeconds(20)).run();
  * r.lines().forEach(System.out::println);
@@ -64,11 +68,12 @@ public final class ChaosSoak {
     });
     Probes.warmUp();
     long fdsBefore = Probes.openFds();
-    long heapBefore = Probes.heapAfterGc();
     SoakResult.Builder out = new SoakResult.Builder(seed, duration);
     Path dir = Files.createTempDirectory("quantix-soak-");
     SoakFleet fleet = new SoakFleet(dir, seed, VMS);
     SoakLedger ledger = new SoakLedger(new ArrayList<>(fleet.endpoints.keySet()));
+    // The start: agents and the ledger's own arrays exist, the registry does not yet.
+    long heapBefore = Probes.heapAfterGc();
     List<String> vms = new ArrayList<>(fleet.endpoints.keySet());
     fleet.faults.forEach((vm, fault) -> out.info("vm " + vm + ": " + fault));
     AgentRegistry registry = AgentRegistry.builder()
@@ -83,6 +88,7 @@ public final class ChaosSoak {
     for (String vm : vms) {
       clients.add(registry.client(vm));
     }
+    HiccupMeter stalls = new HiccupMeter();
     Callers callers = new Callers(clients, ledger, seed);
     long start = System.nanoTime();
     long closeAt = start + duration.toNanos() * 4 / 5;
@@ -110,7 +116,8 @@ public final class ChaosSoak {
     while (!ledger.pending.isEmpty() && System.nanoTime() < waitUntil) {
       Thread.sleep(20);
     }
-    out.calls(ledger, callers, closeNanos);
+    stalls.close();
+    out.calls(ledger, callers, closeNanos, stalls);
     out.agentSide(fleet, ledger);
     fleet.close();
     Probes.deleteTree(dir);
@@ -152,6 +159,14 @@ public final class ChaosSoak {
       stopped = true;
       for (Thread t : threads) {
         t.join(10_000);
+      }
+    }
+
+    private static void pause(SplittableRandom random) {
+      try {
+        Thread.sleep(5 + random.nextInt(21));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
@@ -201,13 +216,16 @@ public final class ChaosSoak {
         } catch (RuntimeException | Error e) {
           thrown.incrementAndGet();
           ledger.thrown("call", e);
+          pause(random);
           continue;
         }
-        ledger.track(op, ran, issuedAt, TimeUnit.MILLISECONDS.toNanos(deadlineMillis), closing, f);
+        ledger.track(op, base.vmId(), ran, issuedAt, TimeUnit.MILLISECONDS.toNanos(deadlineMillis), closing, f);
         try {
           f.get(deadlineMillis + 2_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-          // The ledger judges the outcome; a call still pending stays in it.
+          // The ledger judges the outcome; a call still pending stays in it. A caller that saw a
+          // failure pauses a little, as a real one would, instead of spinning on a closed VM.
+          pause(random);
         }
       }
     }

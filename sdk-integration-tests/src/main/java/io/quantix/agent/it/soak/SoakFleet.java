@@ -40,6 +40,8 @@ final class SoakFleet implements AutoCloseable {
   /** A file every agent holds, for stat and download. */
   static final String SEED_FILE = "/seed.bin";
   static final int SEED_BYTES = 96 * 1024;
+  /** Telemetry reports per 10 ms from the flooding agent: 1,000/s, 5,000 times the usual rate. */
+  static final int FLOOD_PER_10_MS = 10;
 
   final FakeGuestAgentFleet fleet;
   final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
@@ -170,7 +172,7 @@ final class SoakFleet implements AutoCloseable {
         .setCpuUsagePercent(12.5).setMemoryTotalBytes(8L << 30).setMemoryUsedBytes(3L << 30)
         .setProcessCount(321)).build();
     while (flooding.get() && agent != null) {
-      for (int i = 0; i < 50; i++) {
+      for (int i = 0; i < FLOOD_PER_10_MS; i++) {
         agent.sendEvent(report);
       }
       try {

@@ -22,9 +22,12 @@ final class SoakLedger {
   final AtomicLong completed = new AtomicLong();
   final AtomicLong succeeded = new AtomicLong();
   final AtomicLong issuedDuringClose = new AtomicLong();
-  final AtomicLong late = new AtomicLong();
+  /** Calls that completed more than 1 s after their deadline: issued, completed, overrun. */
+  final ConcurrentLinkedQueue<long[]> late = new ConcurrentLinkedQueue<>();
   final LongAccumulator worstOverrunNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
   final AtomicLong untyped = new AtomicLong();
+  /** The call that completed latest after its deadline. */
+  volatile String worstCall = "";
   final ConcurrentLinkedQueue<String> untypedExamples = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<String> lateExamples = new ConcurrentLinkedQueue<>();
   final Map<AgentException.Code, AtomicLong> byCode = new EnumMap<>(AgentException.Code.class);
@@ -34,7 +37,7 @@ final class SoakLedger {
   final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final Map<String, long[]> statusNanos = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> statusCount = new ConcurrentHashMap<>();
-  private static final int STATUS_SAMPLES = 400_000;
+  private static final int STATUS_SAMPLES = 50_000;
 
   SoakLedger(List<String> vms) {
     for (AgentException.Code c : AgentException.Code.values()) {
@@ -50,7 +53,7 @@ final class SoakLedger {
    * Tracks one call: {@code token} (exec token or upload path, else null) is what the agent
    * would record if it ran; {@code deadlineNanos} is the call's own deadline from issue.
    */
-  void track(String op, String token, long issuedAt, long deadlineNanos, boolean duringClose,
+  void track(String op, String vm, String token, long issuedAt, long deadlineNanos, boolean duringClose,
       CompletableFuture<?> call) {
     issued.incrementAndGet();
     byOp.computeIfAbsent(op, o -> new AtomicLong()).incrementAndGet();
@@ -59,12 +62,16 @@ final class SoakLedger {
     }
     pending.add(call);
     call.whenComplete((v, e) -> {
-      long overrun = System.nanoTime() - issuedAt - deadlineNanos;
+      long now = System.nanoTime();
+      long overrun = now - issuedAt - deadlineNanos;
       worstOverrunNanos.accumulate(overrun);
+      if (overrun > 0 && overrun >= worstOverrunNanos.get()) {
+        worstCall = op + " on " + vm + ": " + (e == null ? "succeeded" : e.getMessage());
+      }
       if (overrun > 1_000_000_000L) {
-        late.incrementAndGet();
+        late.add(new long[] {issuedAt, now, overrun});
         if (lateExamples.size() < 5) {
-          lateExamples.add(op + " " + overrun / 1_000_000 + " ms past its deadline: " + e);
+          lateExamples.add(op + " on " + vm + " " + overrun / 1_000_000 + " ms past its deadline: " + e);
         }
       }
       if (e == null) {
