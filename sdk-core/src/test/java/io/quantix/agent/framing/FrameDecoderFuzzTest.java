@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of {@link FrameDecoder} in all three framings (Jazzer). In
@@ -30,7 +32,9 @@ import java.util.Set;
 class FrameDecoderFuzzTest {
   private static final int MAX_BUFFERED = Framing.HEADER_LENGTH + Framing.MAX_PAYLOAD_LENGTH;
 
+  // Fuzzing stops after maxDuration; the JUnit timeout (120 s by default here) must outlast it.
   @FuzzTest(maxDuration = "2m")
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void anyStreamDecodesToTypedOutcomesOfFramesItContains(FuzzedDataProvider data) {
     FrameFormat format = data.pickValue(FrameFormat.values());
     boolean requireMessageId = data.consumeBoolean();
