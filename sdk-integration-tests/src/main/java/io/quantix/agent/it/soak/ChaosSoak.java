@@ -7,6 +7,7 @@ import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.DownloadOptions;
 import io.quantix.agent.client.Exec;
 import io.quantix.agent.client.UploadOptions;
+import io.quantix.agent.client.internal.AgentClientImpl;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.registry.EndpointResolver;
 import java.io.ByteArrayOutputStream;
@@ -89,6 +90,8 @@ public final class ChaosSoak {
       clients.add(registry.client(vm));
     }
     HiccupMeter stalls = new HiccupMeter();
+    clients.stream().map(c -> ((AgentClientImpl) c).link().loop()).distinct()
+        .forEach(stalls::watch);
     Callers callers = new Callers(clients, ledger, seed);
     long start = System.nanoTime();
     long closeAt = start + duration.toNanos() * 4 / 5;

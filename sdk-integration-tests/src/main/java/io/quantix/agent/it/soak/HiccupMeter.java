@@ -1,6 +1,9 @@
 package io.quantix.agent.it.soak;
 
+import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Measures how long a runnable thread of this JVM could not run (the machine's load, GC pauses),
@@ -18,6 +21,8 @@ final class HiccupMeter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long worst;
+  private volatile long worstLoopLag;
+  private static final long LOOP_TICK_NANOS = 10_000_000L;
 
   HiccupMeter() {
     thread = new Thread(this::measure, "soak-hiccup-meter");
@@ -55,6 +60,35 @@ final class HiccupMeter implements AutoCloseable {
 
   long worst() {
     return worst;
+  }
+
+  /** The worst lag of the SDK's I/O loops (a timer run later than asked). */
+  long worstLoopLag() {
+    return worstLoopLag;
+  }
+
+  /**
+   * Also measures the lag of an I/O loop: a task every 10 ms that records how much later than asked
+   * it ran. A loop with more work than its share of the machine runs every timer late, deadline
+   * timers included; such a lag is reported beside the calls it made late.
+   */
+  void watch(EventLoop loop) {
+    long asked = System.nanoTime() + LOOP_TICK_NANOS;
+    try {
+      loop.schedule(() -> {
+        long now = System.nanoTime();
+        long late = now - asked;
+        if (late > RECORD_ABOVE_NANOS) {
+          stalls.add(new Stall(now, late));
+          worstLoopLag = Math.max(worstLoopLag, late);
+        }
+        if (running) {
+          watch(loop);
+        }
+      }, LOOP_TICK_NANOS, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The loop shut down with its registry.
+    }
   }
 
   @Override

@@ -53,8 +53,10 @@ public record SoakResult(List<String> lines, List<String> violations) {
           + "; failed by code " + l.codes());
       info("close() took " + closeNanos / 1_000_000 + " ms");
       long worst = l.worstOverrunNanos.get();
-      // Late beyond 1 s and beyond the longest stall of the JVM's threads during the call: a
-      // thread the machine does not run cannot complete anything (load average 20 on 2 cores).
+      // Late beyond 1 s and beyond the longest stall during the call, of the JVM's threads or of
+      // the SDK's I/O loops: a thread the machine does not run cannot complete anything (load
+      // average 20 on 2 cores), and a loop given more work than its share of the CPU runs every
+      // timer late. Both are printed, so an overloaded run shows as such.
       long beyondStalls = 0;
       long lateStrict = 0;
       for (long[] c : l.late) {
@@ -69,8 +71,9 @@ public record SoakResult(List<String> lines, List<String> violations) {
               + (worst == Long.MIN_VALUE ? "n/a" : (worst / 1_000_000) + " ms after its deadline")
               + (l.worstCall.isEmpty() ? "" : " (" + l.worstCall + ")")
               + "; " + lateStrict + " later than 1 s, " + beyondStalls + " of them beyond the"
-              + " thread stalls measured meanwhile (worst stall " + stalls.worst() / 1_000_000
-              + " ms)" + exampl(l.lateExamples));
+              + " stalls measured meanwhile (worst JVM thread stall " + stalls.worst() / 1_000_000
+              + " ms, worst I/O loop lag " + stalls.worstLoopLag() / 1_000_000 + " ms)"
+              + exampl(l.lateExamples));
       check(l.untyped.get() == 0, "every failure is an AgentException with a Code: "
           + l.untyped.get() + " not (" + callers.thrown.get() + " thrown by a public method)"
           + exampl(l.untypedExamples));
