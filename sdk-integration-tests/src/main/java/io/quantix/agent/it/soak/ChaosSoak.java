@@ -68,7 +68,10 @@ public final class ChaosSoak {
       leakReports.add(type);
     });
     Probes.warmUp();
+    // Also loads what the measurements themselves open lazily (management beans).
+    Probes.heapAfterGc();
     long fdsBefore = Probes.openFds();
+    List<String> fdTargetsBefore = Probes.fdTargets();
     SoakResult.Builder out = new SoakResult.Builder(seed, duration);
     Path dir = Files.createTempDirectory("quantix-soak-");
     SoakFleet fleet = new SoakFleet(dir, seed, VMS);
@@ -126,7 +129,7 @@ public final class ChaosSoak {
     Probes.deleteTree(dir);
     out.afterClose(Probes.awaitNoSdkThreads(Duration.ofSeconds(10)),
         Probes.awaitFdsAtMost(fdsBefore, Duration.ofSeconds(10)), fdsBefore,
-        Probes.leaksAfterGc(leaks), leakReports);
+        Probes.leaksAfterGc(leaks), leakReports, fdTargetsBefore, Probes.fdTargets());
     out.heap(heapBefore, heapDuring, Probes.heapAfterGc());
     out.status(ledger);
     return out.build();

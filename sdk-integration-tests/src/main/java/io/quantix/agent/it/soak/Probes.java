@@ -56,6 +56,38 @@ final class Probes {
     }
   }
 
+  /** What each open fd points at (a path, socket:[inode], pipe:[...], anon_inode:...). */
+  static java.util.List<String> fdTargets() throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          out.add(target.startsWith("socket:[") ? target + unixPath(target) : target);
+        } catch (IOException e) {
+          // Closed while listing (the listing's own fd).
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The path of a Unix socket inode from /proc/net/unix, for reports (empty if unnamed). */
+  private static String unixPath(String socketTarget) {
+    String inode = socketTarget.substring("socket:[".length(), socketTarget.length() - 1);
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 7 && f[6].equals(inode)) {
+          return f.length > 7 ? " " + f[7] : " (unix, unnamed, state " + f[5] + ")";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    return " (not unix)";
+  }
+
   static long awaitFdsAtMost(long limit, Duration max) throws Exception {
     long until = System.nanoTime() + max.toNanos();
     long n;

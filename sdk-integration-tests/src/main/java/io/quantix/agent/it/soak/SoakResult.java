@@ -20,6 +20,11 @@ import java.util.Set;
  * @param violations the invariants broken, empty when all hold
  */
 public record SoakResult(List<String> lines, List<String> violations) {
+  /** The start of the deadline invariant's line. */
+  public static final String DEADLINE = "every future completes by its deadline + 1 s";
+  /** The start of the file-descriptor invariant's line. */
+  public static final String FDS = "after close no fd left";
+
   /** Copies the lists. */
   public SoakResult {
     lines = List.copyOf(lines);
@@ -65,9 +70,10 @@ public record SoakResult(List<String> lines, List<String> violations) {
           beyondStalls++;
         }
       }
-      check(l.pending.isEmpty() && beyondStalls == 0 && l.completed.get() == l.issued.get(),
-          "every future completes by its deadline + 1 s: " + l.completed.get() + " of "
-              + l.issued.get() + " completed, " + l.pending.size() + " pending; latest completion "
+      check(l.pending.isEmpty() && l.completed.get() == l.issued.get(), "every future completes: "
+          + l.completed.get() + " of " + l.issued.get() + " completed, " + l.pending.size()
+          + " pending");
+      check(beyondStalls == 0, DEADLINE + ": latest completion "
               + (worst == Long.MIN_VALUE ? "n/a" : (worst / 1_000_000) + " ms after its deadline")
               + (l.worstCall.isEmpty() ? "" : " (" + l.worstCall + ")")
               + "; " + lateStrict + " later than 1 s, " + beyondStalls + " of them beyond the"
@@ -106,10 +112,16 @@ public record SoakResult(List<String> lines, List<String> violations) {
           + ")" : "") + " over the run's samples");
     }
 
-    void afterClose(long threads, long fds, long fdsBefore, long leaks, Collection<String> kinds) {
-      check(threads == 0 && fds <= fdsBefore && leaks == 0, "after close: " + threads
-          + " SDK threads, " + fds + " fds (" + fdsBefore + " before), " + leaks
+    void afterClose(long threads, long fds, long fdsBefore, long leaks, Collection<String> kinds,
+        List<String> targetsBefore, List<String> targetsAfter) {
+      List<String> added = new ArrayList<>(targetsAfter);
+      for (String t : targetsBefore) {
+        added.remove(t);
+      }
+      check(threads == 0 && leaks == 0, "after close: " + threads + " SDK threads, " + leaks
           + " leaked buffers (PARANOID)" + (leaks > 0 ? " " + kinds : ""));
+      check(fds <= fdsBefore, FDS + ": " + fds + " fds (" + fdsBefore + " before)"
+          + (fds > fdsBefore ? " new: " + added : ""));
     }
 
     void heap(long before, long during, long after) {
