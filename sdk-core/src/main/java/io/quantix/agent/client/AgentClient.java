@@ -16,6 +16,14 @@ import java.util.function.Consumer;
  * {@link io.quantix.agent.AgentException}s. Futures complete on the SDK's callback executor, never
  * on an I/O thread; cancelling one removes its pending request.
  *
+ * <p>Across a close of its registry: every call pending when
+ * {@link io.quantix.agent.registry.AgentRegistry#close()} runs, issued while it runs, or issued on
+ * this client after it, completes promptly with {@code AgentException(UNAVAILABLE)} whose message
+ * says the registry is closed, with {@code mayHaveRun()} true only where the request had been
+ * written to the agent. No method throws for a closed registry (a stopped executor included), and
+ * the client's in-flight slots and circuit-breaker permits are released on every path; a client
+ * kept across a close simply keeps answering UNAVAILABLE.
+ *
  * <p>Idempotency (what is retried after a request may have reached the agent): ping, capabilities,
  * download (file read) are retried; exec and upload (file write) are not, unless
  * {@link CallOptions#withRetryOfNonIdempotent(boolean)} says so. Requests that never left the client

@@ -153,6 +153,22 @@ public final class AgentRegistry implements AutoCloseable {
   /**
    * Closes every session and stops every reconnect loop at once (no connect starts after this
    * call begins), then stops the threads the registry owns. Idempotent.
+   *
+   * <p>The shutdown contract: every call pending at close, issued during it, or issued on one of
+   * this registry's clients after it, completes promptly with {@code AgentException(UNAVAILABLE)}
+   * whose message says the registry is closed; {@code mayHaveRun()} is true only for a request
+   * that had been written to the agent. No public method throws for the closed registry (calls
+   * return failed futures; {@link #client(String)} and {@link #discover(Path)} throw the typed
+   * UNAVAILABLE they document). In-flight slots and circuit-breaker permits are released on every
+   * path, and failures caused by the close never open a breaker. The order: (1) each VM fails its
+   * calls on its I/O loop and closes its channel, (2) the registry's own I/O loops stop, (3) its
+   * callback and event threads stop, after running what they were given; a completion handed to a
+   * stopped executor runs on the handing thread instead of being lost.
+   *
+   * <p>Bounded: it returns within about 15 s even when an agent is silent or a listener blocks —
+   * at most 5 s for the sessions' channels to close, at most 5 s (Netty's own bound) for the I/O
+   * threads, and at most 5 s for the callback and event threads, after which a task still running
+   * (a blocked listener) is interrupted. Without blocked listeners it takes milliseconds.
    */
   @Override
   public void close() {

@@ -11,6 +11,7 @@ import io.quantix.agent.registry.internal.LinkTable;
 import io.quantix.agent.transport.Endpoint;
 import io.quantix.agent.transport.EventLoops;
 import io.quantix.agent.transport.Transports;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,10 @@ private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
   final List<ExecutorService> ownedExecutors;
   final Throwable createdAt;
   final AtomicBoolean ran = new AtomicBoolean();
+  /** How long close() waits for the sessions' channels to close (calls already failed by then). */
+  static final Duration SESSIONS_CLOSE = Duration.ofSeconds(5);
+  /** How long close() lets the callback and event threads finish what they were given. */
+  static final Duration EXECUTORS_STOP = Duration.ofSeconds(5);
   volatile boolean closedExplicitly;
 
   RegistryCore(AgentRegistry.Builder b) {
@@ -134,24 +139,32 @@ private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
     if (links.isClosed()) {
       return;
     }
+    // 1. Every link fails its calls on its loop (completions go to the callback executor, still
+    //    running) and closes its channel; calls submitted from now on fail at once.
     List<CompletableFuture<Void>> closings = links.closeAll();
     try {
       CompletableFuture.allOf(closings.toArray(new CompletableFuture<?>[0]))
-          .get(10, TimeUnit.SECONDS);
+          .get(SESSIONS_CLOSE.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       log.warn("agent sessions did not all close in time", e);
     }
-    for (ExecutorService e : ownedExecutors) {
-      e.shutdown();
-    }
+    // 2. The loops: their last tasks may still hand completions to the executors.
     if (ownedLoops != null) {
       ownedLoops.close();
     }
+    // 3. The executors, last: they run what was handed to them, within one shared bound; a task
+    //    still running then (a blocked listener) is interrupted. A hand-off they refuse from now on
+    //    completes the future directly (CompletionBatch, CallFuture).
+    for (ExecutorService e : ownedExecutors) {
+      e.shutdown();
+    }
+    long stopBy = System.nanoTime() + EXECUTORS_STOP.toNanos();
     for (ExecutorService e : ownedExecutors) {
       try {
-        if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+        long left = stopBy - System.nanoTime();
+        if (left <= 0 || !e.awaitTermination(left, TimeUnit.NANOSECONDS)) {
           e.shutdownNow();
         }
       } catch (InterruptedException ie) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 /** {@link AgentUpdates} over one client view. */
@@ -104,7 +105,7 @@ final class AgentUpdatesImpl implements AgentUpdates {
   private CompletableFuture<UpdateResult> prepareAndRun(Preparation preparation, String target,
       UpdateOptions options) {
     CompletableFuture<UpdateResult> result = new CompletableFuture<>();
-    client.link().config().callbackExecutor().execute(() -> {
+    Runnable prepareAndRun = () -> {
       Prepared p;
       try {
         p = preparation.prepare();
@@ -136,7 +137,16 @@ final class AgentUpdatesImpl implements AgentUpdates {
         }
       });
       run.start();
-    });
+    };
+    try {
+      client.link().config().callbackExecutor().execute(prepareAndRun);
+    } catch (RejectedExecutionException e) {
+      // Stopped by the registry's close: fail as every call on the closed registry does.
+      AgentException closed = client.link().closedCause();
+      result.completeExceptionally(AgentException.of(AgentException.Code.UNAVAILABLE,
+          closed != null ? closed.getMessage() : "the callback executor refused the update: " + e,
+          e));
+    }
     return result;
   }
 

@@ -3,6 +3,7 @@ package io.quantix.agent.client.internal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +43,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
       LockSupport.unpark((Thread) waiter);
       return;
     }
-    callbacks.execute(completion);
+    handOff(completion);
+  }
+
+  /** Runs {@code completion} on the callback executor, or here if it refuses (stopped at close). */
+  private void handOff(Runnable completion) {
+    try {
+      callbacks.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run();
+    }
   }
 
   @Override
@@ -151,7 +161,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
       if (runHere) {
         ((Runnable) left).run();
       } else {
-        callbacks.execute((Runnable) left);
+        handOff((Runnable) left);
       }
     }
   }

@@ -10,8 +10,11 @@ import io.quantix.agent.client.AgentState;
 import io.quantix.agent.client.AgentStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +33,11 @@ final class CallRouter implements SessionOwner.CallOutcomes {
   private final AtomicInteger inFlight = new AtomicInteger();
   // Made on first use: a dashboard-only VM never needs it (10,000 idle sessions, little heap).
   private volatile CircuitBreaker breaker;
+  /** Set once by {@link #close}, from any thread: every call from then on fails with it. */
+  private volatile AgentException closedCause;
   // Loop-confined.
   private ArrayDeque<Call<?>> waiting;
+  private Set<Call<?>> backingOff;
 
   /** What the router needs to know about its link's session; on the link's loop. */
   interface Link {
@@ -90,9 +96,37 @@ final class CallRouter implements SessionOwner.CallOutcomes {
   }
 
 
-  /** Admits and dispatches a call; never blocks; the returned future always completes. */
+  /**
+   * Closes the router, from any thread: calls submitted from now on fail at once, without a permit,
+   * and {@link #failAll} fails those already admitted. {@code registryClosed} says why, for the
+   * callers: their registry closed, or only this VM was removed from it.
+   */
+  void close(boolean registryClosed) {
+    if (closedCause == null) {
+      closedCause = AgentException.of(Code.UNAVAILABLE, registryClosed
+          ? vmId + ": the agent registry is closed"
+          : vmId + ": the agent link was closed (the VM was removed from its registry)");
+    }
+  }
+
+  /** The failure of calls on a closed router, or null while it is open. */
+  AgentException closedCause() {
+    return closedCause;
+  }
+
+  /**
+   * Admits and dispatches a call; never blocks, never throws; the returned future always
+   * completes, also when the router closed or its loop refuses work (shut down).
+   */
   <T> CompletableFuture<T> submit(Call<T> call) {
     CompletableFuture<T> future = call.future;
+    AgentException closed = closedCause;
+    if (closed != null) {
+      // Not admitted: no permit, no counter; completed here, on the caller's thread, with a
+      // failure of its own (its stack shows the caller).
+      future.completeExceptionally(AgentException.of(Code.UNAVAILABLE, closed.getMessage()));
+      return future;
+    }
     if (inFlight.incrementAndGet() > config.maxInFlight()) {
       inFlight.decrementAndGet();
       future.completeExceptionally(AgentException.of(Code.RESOURCE_EXHAUSTED, vmId + ": "
@@ -111,12 +145,16 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     future.whenComplete((v, e) -> onFinished(call, e, metricsContext));
     try {
       loop.execute(() -> dispatch(call));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // the registry that owned the loop is closed: a failed call, never a thrown exception
-      future.completeExceptionally(
-          AgentException.of(Code.UNAVAILABLE, vmId + ": agent registry is closed", e));
+    } catch (RejectedExecutionException e) {
+      // The loop is shut down (the registry closed): nothing else touches the call any more.
+      call.fail(closedOr(AgentException.of(Code.UNAVAILABLE, vmId + ": the I/O loop is shut down")));
     }
     return future;
+  }
+
+  private AgentException closedOr(AgentException otherwise) {
+    AgentException closed = closedCause;
+    return closed != null ? closed : otherwise;
   }
 
   private void onFinished(Call<?> call, Throwable error, Object metricsContext) {
@@ -127,7 +165,10 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     config.metrics().inFlight(vmId, now);
     // Only an unreachable agent opens the breaker: a deadline may be the caller's own choice.
     CircuitBreaker breaker = circuitBreaker();
-    if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
+    if (closedCause != null && code == Code.UNAVAILABLE) {
+      // Failed by the close, not by the agent: the permit goes back without a verdict.
+      breaker.releasePermission();
+    } else if (code == null || code == Code.REMOTE_FAILURE || code == Code.PROTOCOL
         || code == Code.DEADLINE_EXCEEDED) {
       breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
     } else if (code == Code.UNAVAILABLE) {
@@ -136,10 +177,14 @@ final class CallRouter implements SessionOwner.CallOutcomes {
       breaker.releasePermission();
     }
     if (call.future.isCancelled()) {
-      loop.execute(() -> {
-        abandon(call);
-        call.cancelled();
-      });
+      try {
+        loop.execute(() -> {
+          abandon(call);
+          call.cancelled();
+        });
+      } catch (RejectedExecutionException e) {
+        // The loop is gone, and with it the call's session and timers.
+      }
     }
   }
 
@@ -147,8 +192,8 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     if (call.isDone()) {
       return;
     }
-    if (link.isClosed()) {
-      call.fail(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+    if (closedCause != null || link.isClosed()) {
+      call.fail(closedOr(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed")));
       return;
     }
     if (call.deadline.isExpired()) {
@@ -209,6 +254,9 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     } else if (call.session() != null) {
       call.session().remove(call);
     }
+    if (backingOff != null) {
+      backingOff.remove(call);
+    }
     call.cancelBackoff();
   }
 
@@ -231,12 +279,18 @@ final class CallRouter implements SessionOwner.CallOutcomes {
       return;
     }
     boolean retry = !call.isInternal() && failure.code() == Code.UNAVAILABLE && !link.isClosed()
+        && closedCause == null
         && call.retryAllowed(mayHaveRun) && call.attempts() + 1 < config.maxAttempts();
     if (retry) {
       long backoff = retryBackoffNanos(call.attempts());
       if (call.deadline.remaining(TimeUnit.NANOSECONDS) > backoff) {
         config.metrics().callRetried(vmId, call.operation.metricName());
+        if (backingOff == null) {
+          backingOff = new HashSet<>();
+        }
+        backingOff.add(call);
         call.backoff(loop.schedule(() -> {
+          backingOff.remove(call);
           call.backoffEnded();
           dispatch(call);
         }, backoff, TimeUnit.NANOSECONDS));
@@ -261,6 +315,28 @@ final class CallRouter implements SessionOwner.CallOutcomes {
       for (Call<?> c : ready) {
         c.requeue();
         dispatch(c);
+      }
+    }
+  }
+
+  /**
+   * Fails every call the closed router still holds, before any timer or executor stops: those
+   * waiting for a session, backing off before a retry, and those of {@code sessions} (written ones
+   * with mayHaveRun). On the loop, after {@link #close}.
+   */
+  void failAll(SessionHandler... sessions) {
+    AgentException cause = closedOr(AgentException.of(Code.UNAVAILABLE, vmId + ": closed"));
+    failWaiting(cause);
+    if (backingOff != null && !backingOff.isEmpty()) {
+      List<Call<?>> stopped = new ArrayList<>(backingOff);
+      backingOff.clear();
+      for (Call<?> c : stopped) {
+        c.fail(cause);
+      }
+    }
+    for (SessionHandler s : sessions) {
+      if (s != null) {
+        s.failAll(cause);
       }
     }
   }

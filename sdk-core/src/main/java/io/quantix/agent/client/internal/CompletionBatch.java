@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,10 @@ final class CompletionBatch implements Executor {
     }
     collected = null;
     if (batch.size() == 1) {
-      callbacks.execute(batch.get(0));
+      handOff(batch.get(0));
       return;
     }
-    callbacks.execute(() -> runAll(batch));
+    handOff(() -> runAll(batch));
   }
 
   @Override
@@ -55,7 +56,20 @@ final class CompletionBatch implements Executor {
       collected.add(completion);
       return;
     }
-    callbacks.execute(completion);
+    handOff(completion);
+  }
+
+  /**
+   * Gives a completion to the callback executor; one that refuses it (stopped by the registry's
+   * close) must not lose it, so it runs here instead: a future left pending is worse than a
+   * completion on this thread, and after close there is no other.
+   */
+  private void handOff(Runnable completion) {
+    try {
+      callbacks.execute(completion);
+    } catch (RejectedExecutionException e) {
+      runAll(List.of(completion));
+    }
   }
 
   private static void runAll(List<Runnable> batch) {

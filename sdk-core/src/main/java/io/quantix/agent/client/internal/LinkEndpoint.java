@@ -133,7 +133,7 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     closed = true;
     reconnector.cancel();
     stopReadyTimer();
-    calls.failWaiting(AgentException.of(Code.UNAVAILABLE, "agent link of " + vmId + " closed"));
+    calls.failAll(session, attempt);
     setState(AgentState.CLOSED, "closed", null);
     SessionPipeline.closeChannels(done, session, attempt);
     events.clear();

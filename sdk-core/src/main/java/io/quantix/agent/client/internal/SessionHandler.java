@@ -275,6 +275,25 @@ final class SessionHandler extends ChannelDuplexHandler {
     ctx.fireChannelWritabilityChanged();
   }
 
+  /**
+   * Fails every call of this session with {@code cause} at once (its link closes): written ones
+   * with mayHaveRun, unwritten ones without. The channel's own inactive event comes later.
+   */
+  void failAll(AgentException cause) {
+    List<Call<?>> written = new ArrayList<>(pending.values());
+    pending.clear();
+    List<Call<?>> notWritten = new ArrayList<>(unwritten);
+    unwritten.clear();
+    for (Call<?> c : written) {
+      c.detach();
+      calls.onCallFailed(c, cause, true);
+    }
+    for (Call<?> c : notWritten) {
+      c.detach();
+      calls.onCallFailed(c, cause, false);
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;

@@ -16,6 +16,7 @@ import io.quantix.agent.proto.FileStatResponse;
 import io.quantix.agent.proto.FileWriteRequest;
 import io.quantix.agent.proto.FileWriteResponse;
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,8 +66,20 @@ final class Upload extends ChunkWindow<FileWriteResponse> {
           "cannot read upload source: " + e));
     }
     Upload upload = new Upload(client, source, remotePath, options);
+    AgentException closed = client.link().closedCause();
+    if (closed != null) {
+      // Fails the result, which closes the source.
+      upload.result.completeExceptionally(AgentException.of(Code.UNAVAILABLE, closed.getMessage()));
+      return upload.result;
+    }
     CompletableFuture<TransferResult> guarded = client.guarded(upload::describe, () -> {
-      client.link().config().callbackExecutor().execute(upload::start);
+      try {
+        client.link().config().callbackExecutor().execute(upload::start);
+      } catch (RejectedExecutionException e) {
+        AgentException cause = client.link().closedCause();
+        upload.result.completeExceptionally(AgentException.of(Code.UNAVAILABLE, cause != null
+            ? cause.getMessage() : "the callback executor refused the upload: " + e, e));
+      }
       return upload.result;
     }, upload::acknowledgedBytes);
     // A denied upload never starts: failing its result closes the source.

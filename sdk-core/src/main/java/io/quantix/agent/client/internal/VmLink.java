@@ -2,6 +2,7 @@ package io.quantix.agent.client.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.EventLoop;
+import io.quantix.agent.AgentException;
 import io.quantix.agent.Ticker;
 import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.AgentStatus;
@@ -36,6 +37,7 @@ public final class VmLink {
   private final LinkEvents events;
   private final LinkEndpoint endpoint;
   private final CallRouter calls;
+  private final BooleanSupplier disarmed;
 
   /** A status transition, for the registry's listeners. */
   public record StatusChange(AgentStatus previous, AgentStatus current) {}
@@ -59,6 +61,7 @@ public final class VmLink {
     this.endpoint = new LinkEndpoint(vmId, endpoints, resolver, config, loop, events, statusSink,
         disarmed, gate, Ticker.system());
     this.calls = endpoint.calls();
+    this.disarmed = disarmed;
   }
 
   String vmId() {
@@ -99,8 +102,13 @@ public final class VmLink {
     endpoint.start();
   }
 
-  /** Closes the session and stops reconnecting; the future completes once the channel closed. */
+  /**
+   * Closes the session and stops reconnecting; calls submitted from now on fail at once, and those
+   * admitted before fail on the loop before the channel closes. The future completes once the
+   * channel closed.
+   */
   public CompletableFuture<Void> close() {
+    calls.close(disarmed.getAsBoolean());
     return endpoint.close();
   }
 
@@ -124,6 +132,11 @@ public final class VmLink {
   /** The circuit breaker guarding this VM's calls (made at the first call). */
   public CircuitBreaker circuitBreaker() {
     return calls.circuitBreaker();
+  }
+
+  /** The failure of calls once the link closed, or null while it is open. */
+  AgentException closedCause() {
+    return calls.closedCause();
   }
 
   /** Calls in flight. */

@@ -10,8 +10,6 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
-import io.quantix.agent.framing.FrameDecoder;
-import io.quantix.agent.framing.FrameFormat;
 import io.quantix.agent.proto.AgentMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,13 +38,7 @@ class CallRouterTest {
 
   /** A ready session on {@code on}, handing outcomes to {@code router}. */
   private SessionHandler attachReadySession(CallRouter router, EmbeddedChannel on) {
-    LinkTesting.RecordingOwner owner = new LinkTesting.RecordingOwner(on, 2);
-    FrameDecoder decoder = new FrameDecoder(FrameFormat.MAGIC);
-    SessionHandler session = new SessionHandler(owner, router, decoder);
-    on.pipeline().addLast(decoder, session);
-    session.markReady();
-    link.ready = session;
-    return session;
+    return LinkTesting.attachReadySession(link, router, on);
   }
 
   private static AgentException failure(CompletableFuture<?> f) {

@@ -10,6 +10,8 @@ import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.client.AgentState;
 import io.quantix.agent.client.AgentStatus;
+import io.quantix.agent.framing.FrameDecoder;
+import io.quantix.agent.framing.FrameFormat;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.AgentReadyEvent;
 import io.quantix.agent.proto.PingRequest;
@@ -141,6 +143,17 @@ final class LinkTesting {
       this.mayHaveRun.add(mayHaveRun);
       call.fail(failure);
     }
+  }
+
+  /** A ready session on {@code on} handing outcomes to {@code router}; {@code link} offers it. */
+  static SessionHandler attachReadySession(FakeLink link, CallRouter router, EmbeddedChannel on) {
+    RecordingOwner owner = new RecordingOwner(on, 2);
+    FrameDecoder decoder = new FrameDecoder(FrameFormat.MAGIC);
+    SessionHandler session = new SessionHandler(owner, router, decoder);
+    on.pipeline().addLast(decoder, session);
+    session.markReady();
+    link.ready = session;
+    return session;
   }
 
   /** A link seen by its router: a settable session and state. */
