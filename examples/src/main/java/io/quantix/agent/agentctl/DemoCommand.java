@@ -140,7 +140,7 @@ final class DemoCommand implements Callable<Integer>, TimeoutHelp {
 
       String command = "echo hello from the guest; uname -s";
       ExecResult r = vm.exec(Exec.shell(command)).get();
-      step("exec", "a shell command in the guest (the fake runs it with the local sh)",
+      step("exec", "a shell command in the guest (the fake answers from its built-in commands)",
           "agentctl -e " + endpoint + " exec -- '" + command + "'",
           Json.obj().put("command", command).put("exitCode", r.exitCode())
               .put("stdout", r.stdout()),

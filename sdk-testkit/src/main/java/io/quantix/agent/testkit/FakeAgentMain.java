@@ -8,7 +8,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs fake agents by hand until SIGTERM or Ctrl-C. Prints one {@code listening unix:<path>} line
- * per socket, then {@code ready <n>}.
+ * per socket, then {@code ready <n>}; logs only warnings and errors (on stderr) unless {@code
+ * --verbose}. Guest commands are answered from the fake's built-in command set inside the sandbox;
+ * {@code --allow-host-exec} runs them as real commands on this machine instead (in the sandbox
+ * directory, with a clean environment), as whoever started the launcher.
  *
  * <pre>{@code
  * java -jar quantix-agent-testkit-<version>-launcher.jar --socket /tmp/vm-1.agent.sock --telemetry 5s
@@ -29,13 +32,17 @@ public final class FakeAgentMain {
       "  --threads N          event-loop threads of a fleet (default 2)",
       "  --record-limit N     requests each agent keeps for inspection (default 10000; 0: none,",
       "                       which keeps a large fleet's memory flat)",
+      "  --allow-host-exec    run guest commands as real commands on this machine, as this user, in",
+      "                       the sandbox directory with a clean environment (default: answer them",
+      "                       from a built-in command set that touches nothing but the sandbox)",
+      "  --verbose            debug logging on stderr (default: warnings and errors only)",
       "  --help               this text");
 
   private FakeAgentMain() {}
 
   /** Parsed command line. */
   record Options(Path socket, int vms, Path dir, Duration telemetry, Path sandbox, int hybridVsockPort,
-      boolean multiClient, Long seed, int threads, int recordLimit) {}
+      boolean multiClient, Long seed, int threads, int recordLimit, boolean allowHostExec, boolean verbose) {}
 
   /** Starts the agents and blocks until the JVM is told to stop. */
   public static void main(String[] args) throws InterruptedException {
@@ -52,6 +59,7 @@ public final class FakeAgentMain {
       System.out.println(USAGE);
       return;
     }
+    configureLogging(options.verbose());
     AutoCloseable running = start(options, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,6 +71,19 @@ public final class FakeAgentMain {
       stopped.countDown();
     }, "fake-agent-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * The launcher jar carries slf4j-simple: set its level (warn, or debug with --verbose) and send it
+   * to stderr, before any logger exists. A level given with -D wins.
+   */
+  static void configureLogging(boolean verbose) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
   }
 
   /** Starts what {@code options} describe and prints the endpoints to {@code out}. */
@@ -93,7 +114,7 @@ public final class FakeAgentMain {
 
   private static void configure(FakeGuestAgentBuilder builder, Options options) {
     builder.telemetryInterval(options.telemetry()).singleClient(!options.multiClient())
-        .recordLimit(options.recordLimit());
+        .recordLimit(options.recordLimit()).allowHostExec(options.allowHostExec());
     if (options.sandbox() != null) {
       builder.sandbox(options.sandbox());
     }
@@ -117,6 +138,8 @@ public final class FakeAgentMain {
     int threads = FakeGuestAgentFleet.DEFAULT_EVENT_LOOP_THREADS;
     int recordLimit = FakeGuestAgentBuilder.DEFAULT_RECORD_LIMIT;
     boolean multi = false;
+    boolean hostExec = false;
+    boolean verbose = false;
     Long seed = null;
     Duration telemetry = FakeGuestAgentBuilder.DEFAULT_TELEMETRY_INTERVAL;
     for (int i = 0; i < args.length; i++) {
@@ -127,6 +150,12 @@ public final class FakeAgentMain {
           return null;
         case "--multi-client":
           multi = true;
+          break;
+        case "--allow-host-exec":
+          hostExec = true;
+          break;
+        case "--verbose":
+          verbose = true;
           break;
         case "--socket":
           socket = Path.of(value(args, ++i, arg));
@@ -169,7 +198,8 @@ public final class FakeAgentMain {
     if (vms > 0 && dir == null) {
       throw new IllegalArgumentException("--vms needs --dir DIR");
     }
-    return new Options(socket, vms, dir, telemetry, sandbox, hybrid, multi, seed, threads, recordLimit);
+    return new Options(socket, vms, dir, telemetry, sandbox, hybrid, multi, seed, threads, recordLimit, hostExec,
+        verbose);
   }
 
   private static String value(String[] args, int index, String option) {

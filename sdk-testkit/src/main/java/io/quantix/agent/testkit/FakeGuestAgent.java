@@ -24,10 +24,17 @@ import java.util.concurrent.TimeUnit;
  * MockWebServer: replace handlers, enqueue one-shot replies, take recorded requests, inject {@link
  * Fault}s. Thread-safe. Close it to stop its threads and remove its temporary files.
  *
+ * <p>Each request is answered by the first of: a one-shot {@link ScriptedReply} ({@link #enqueue}),
+ * a per-type handler ({@link #onRequest}), the {@link Dispatcher} ({@link #dispatcher}, by default
+ * the built-in agent); the request's {@link Fault} then applies on the way out.
+ *
  * <pre>{@code
- * try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).build().start()) {
+ * try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).start();
+ *     AgentRegistry registry = AgentRegistry.builder()
+ *         .resolver(EndpointResolver.explicit(Map.of("vm-1", List.of(Endpoint.parse(agent.endpoint())))))
+ *         .build()) {
  *   agent.fault(PayloadCase.PING, Fault.delay(Duration.ofMillis(100)));
- *   client.connect(agent.endpoint());                 // "unix:/tmp/qx-fake-agent.../agent.sock"
+ *   registry.client("vm-1").ping().join();      // agent.endpoint() is "unix:/tmp/qx-fake-agent.../agent.sock"
  *   RecordedRequest ping = agent.takeRequest(Duration.ofSeconds(1));
  * }
  * }</pre>
@@ -118,9 +125,29 @@ public final class FakeGuestAgent implements AutoCloseable {
     core.script().handler(requestType, handler);
   }
 
-  /** The built-in handler of a request type, to wrap or to call from a custom handler. */
+  /**
+   * The built-in handler of a request type, to wrap or to call from a custom handler (usable once
+   * the agent has started).
+   */
   public AsyncRequestHandler defaultHandler(PayloadCase requestType) {
-    return core.defaultHandler(requestType);
+    return core::answerBuiltIn;
+  }
+
+  /**
+   * Replaces the {@link Dispatcher} consulted for every request that no one-shot {@link
+   * ScriptedReply} (with fixed messages) and no {@linkplain #onRequest per-type handler} claims;
+   * {@code null} restores the built-in agent. Faults still apply to its replies.
+   */
+  public void dispatcher(Dispatcher dispatcher) {
+    core.dispatcher(dispatcher);
+  }
+
+  /**
+   * The built-in agent as a {@link Dispatcher}, for a custom dispatcher to hand requests to (usable
+   * once the agent has started).
+   */
+  public Dispatcher defaultDispatcher() {
+    return request -> core.builtInDispatcher().dispatch(request);
   }
 
   /** Answers the next request of {@code requestType} with {@code reply}, once. */
@@ -190,7 +217,7 @@ public final class FakeGuestAgent implements AutoCloseable {
 
   /** Sends an AgentReady in the middle of the session (what a host sees when the guest resets). */
   public void sendAgentReady() {
-    core.server().emit(core.agentReady());
+    core.server().emit(core.guest().agentReady());
   }
 
   /** A guest-side reset: every reply in flight is lost, then AgentReady. */
@@ -199,11 +226,24 @@ public final class FakeGuestAgent implements AutoCloseable {
   }
 
   /**
-   * Restarts the simulated agent process: a version installed by agent_update takes effect, replies
-   * in flight are lost, and AgentReady (with the new version) follows.
+   * Restarts the simulated agent process in place, as the real agent restarts behind QEMU's
+   * chardev: the host's connection stays open (nothing at the socket level shows it), replies in
+   * flight are lost, a version installed by agent_update takes effect, and the new process's
+   * AgentReady arrives in the middle of the session, followed at once by telemetry. With no host
+   * connected, in {@linkplain FakeGuestAgentBuilder#agentReadyOnPortOpen port-open mode} that
+   * AgentReady waits in the port for the next host.
    */
   public void restartAgent() {
-    core.restart();
+    core.restart(false);
+  }
+
+  /**
+   * {@link #restartAgent()}, with the old process killed while it was writing a frame: the host
+   * first gets half a telemetry frame, then the new AgentReady (the real agent's restart "may be
+   * preceded by a partial frame").
+   */
+  public void restartAgentMidFrame() {
+    core.restart(true);
   }
 
   /** Closes every host connection from the guest side, as when QEMU stops; keeps listening. */

@@ -46,6 +46,10 @@ public final class FakeGuestAgentBuilder {
   public static final int DEFAULT_WORKER_THREADS = 16;
   /** Received frames kept for {@link FakeGuestAgent#takeRequest}. */
   public static final int DEFAULT_RECORD_LIMIT = 10_000;
+  /** What one file read returns at most on an agent built with tokio 1.48 (the 0.1.27 release). */
+  public static final int DEFAULT_MAX_SINGLE_READ = 2 * 1024 * 1024;
+  /** What one file read returns at most on an agent built with an older tokio (1.24), as observed. */
+  public static final int OLD_BUILD_MAX_SINGLE_READ = 16 * 1024;
 
   private Path socketPath;
   private Duration telemetryInterval = DEFAULT_TELEMETRY_INTERVAL;
@@ -62,12 +66,17 @@ public final class FakeGuestAgentBuilder {
   private boolean singleClient = true;
   private long seed = ThreadLocalRandom.current().nextLong();
   private int reverseBatch;
-  private boolean oldBuildReads;
+  private int maxSingleRead = DEFAULT_MAX_SINGLE_READ;
+  private boolean fsyncWrites;
   private int staleBufferBytes = DEFAULT_STALE_BUFFER_BYTES;
   private boolean staleWholeFrames;
+  private int staleBacklogBytes;
+  private boolean agentReadyOnPortOpen;
+  private boolean killTimedOutCommands = true;
   private int hybridVsockPort;
   private boolean shutdownReplies;
   private boolean localShell = true;
+  private boolean hostExec;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int recordLimit = DEFAULT_RECORD_LIMIT;
   private int workerThreads = DEFAULT_WORKER_THREADS;
@@ -168,15 +177,72 @@ public final class FakeGuestAgentBuilder {
     return this;
   }
 
-  /** Mimic an agent built on old tokio: a file read returns at most 16 KiB, flagged eof. */
+  /**
+   * Mimic an agent built on old tokio: a file read returns at most 16 KiB, flagged eof; false
+   * restores {@link #DEFAULT_MAX_SINGLE_READ}. Shorthand for {@link #maxSingleRead(int)}.
+   */
   public FakeGuestAgentBuilder oldBuildReads(boolean on) {
-    this.oldBuildReads = on;
+    return maxSingleRead(on ? OLD_BUILD_MAX_SINGLE_READ : DEFAULT_MAX_SINGLE_READ);
+  }
+
+  /**
+   * What one file read returns at most. The real agent answers each file_read with a single
+   * {@code read()} of the chunk asked for, so how much comes back depends on how it was built: 2 MiB
+   * with tokio 1.48 ({@link #DEFAULT_MAX_SINGLE_READ}), 16 KiB on an older build ({@link
+   * #OLD_BUILD_MAX_SINGLE_READ}); a shorter read is flagged {@code eof} although {@code total_size}
+   * says more. {@code 0} means no limit: the whole chunk asked for (up to what a frame carries).
+   */
+  public FakeGuestAgentBuilder maxSingleRead(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxSingleRead must be >= 0, not " + bytes);
+    }
+    this.maxSingleRead = bytes;
+    return this;
+  }
+
+  /**
+   * fsync every written file chunk before acknowledging it, as the real agent does (its write
+   * throughput is bounded by the disk's flush rate, about 65 MiB/s in 1 MiB chunks where measured).
+   * Off by default, so tests stay fast.
+   */
+  public FakeGuestAgentBuilder fsyncWrites(boolean on) {
+    this.fsyncWrites = on;
     return this;
   }
 
   /** Bytes kept for the next host while none is connected (0: nothing is kept). */
   public FakeGuestAgentBuilder staleBufferBytes(int bytes) {
     this.staleBufferBytes = bytes;
+    return this;
+  }
+
+  /**
+   * The real agent after a host was away: its port holds {@code bytes} of old telemetry written
+   * while nobody read (about 19 KB seen through a bridge), reports one telemetry period apart with
+   * their own old timestamps and uptimes, the newest one cut where the buffer ran full. The first
+   * host gets them before anything else (before AgentReady, which then may be lost in the cut
+   * frame's declared length). The buffer holds at least this much; 0 (default) for none. Ignored in
+   * hybrid-vsock mode, which keeps nothing.
+   */
+  public FakeGuestAgentBuilder staleBacklog(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("staleBacklog must be >= 0, not " + bytes);
+    }
+    this.staleBacklogBytes = bytes;
+    return this;
+  }
+
+  /**
+   * AgentReady as the real agent sends it: once, when the agent opens its virtio-serial port (at
+   * start, after {@linkplain FakeGuestAgent#restartAgent() a restart} or a guest reset), not per
+   * host connection. The first host finds it waiting in the port; a host that connects after it was
+   * read gets none, only telemetry and answers, as behind anything that does not signal the host's
+   * comings and goings to the guest (a bridge or relay, a host that arrived after the agent opened
+   * the port). Telemetry flows into the port from the start. Off by default: the fake then behaves
+   * like an agent behind QEMU's chardev, which reopens the port for every host.
+   */
+  public FakeGuestAgentBuilder agentReadyOnPortOpen(boolean on) {
+    this.agentReadyOnPortOpen = on;
     return this;
   }
 
@@ -201,9 +267,37 @@ public final class FakeGuestAgentBuilder {
     return this;
   }
 
-  /** Run unscripted commands through the local {@code sh} (default), or answer them exit 127. */
+  /**
+   * Answer unscripted commands (default), or answer every one "not found" (exit 127). How they are
+   * answered: from the built-in command set, or on the host with {@link #allowHostExec(boolean)}.
+   */
   public FakeGuestAgentBuilder localShell(boolean on) {
     this.localShell = on;
+    return this;
+  }
+
+  /**
+   * Run unscripted commands as real commands on the machine running the fake agent, as the user
+   * who started it: {@code sh -c} in the sandbox directory (the request's working directory is a
+   * guest path inside it) with a clean environment (a standard PATH, HOME at the sandbox, LANG, and
+   * the request's variables). Off by default: commands are then answered from a built-in command
+   * set that touches nothing but the sandbox ({@code echo printf true false exit cat head wc
+   * sha256sum seq sleep timeout uname id whoami hostname pwd cd env printenv test [ ls mkdir rm
+   * touch date nproc sh -c exec}, with {@code ; && || |}, quotes, {@code $VAR} and redirections),
+   * so that a test, a demo or a CI job never runs a guest's command on the host by accident.
+   */
+  public FakeGuestAgentBuilder allowHostExec(boolean on) {
+    this.hostExec = on;
+    return this;
+  }
+
+  /**
+   * Kill a command when its timeout answers it (default), or leave it running as the real agent
+   * does: the agent answers {@code timed_out} but drops the child without killing it, so it keeps
+   * running in the guest (here: until it ends by itself or the fake agent closes).
+   */
+  public FakeGuestAgentBuilder killTimedOutCommands(boolean on) {
+    this.killTimedOutCommands = on;
     return this;
   }
 
@@ -244,7 +338,8 @@ public final class FakeGuestAgentBuilder {
   AgentSettings settings() {
     return new AgentSettings(socketPath, telemetryInterval, telemetryWhileDisconnected, sandbox, version,
         hostname, osName, osVersion, kernelVersion, architecture, ipAddresses, capabilities, singleClient, seed,
-        reverseBatch, oldBuildReads, staleBufferBytes, staleWholeFrames, hybridVsockPort, shutdownReplies,
-        localShell, maxInFlight, recordLimit, workerThreads, preferNative);
+        reverseBatch, maxSingleRead, fsyncWrites, staleBufferBytes, staleWholeFrames, staleBacklogBytes,
+        agentReadyOnPortOpen, hybridVsockPort, shutdownReplies, localShell, hostExec, killTimedOutCommands, maxInFlight,
+        recordLimit, workerThreads, preferNative);
   }
 }

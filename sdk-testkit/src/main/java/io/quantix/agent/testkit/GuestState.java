@@ -58,6 +58,14 @@ public interface GuestState {
   Optional<String> installedUpdate();
 
   /**
+   * Command lines the guest is running now from the built-in command set: those still working for
+   * a waiting host, detached ones, and timed-out ones left running (as the real agent leaves them,
+   * see {@link FakeGuestAgentBuilder#killTimedOutCommands}). They also appear in list_processes and
+   * end through kill_process.
+   */
+  List<String> runningCommands();
+
+  /**
    * A password reset. The password is kept for assertions but never printed.
    *
    * @param username the account

@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * A one-shot answer to the next matching request, like OkHttp's {@code MockResponse}: either fixed
- * messages (a reply, events, or both, sent in order) or the current handler's answer, with an
- * optional {@link Fault}. In the messages, an empty message_id becomes the request's (responses) or
- * a fresh UUID (events), and a missing timestamp becomes now.
+ * messages (a reply, events, or both, sent in order) or the answer of the current handler or
+ * {@link Dispatcher}, with an optional {@link Fault}. In the messages, an empty message_id becomes
+ * the request's (responses) or a fresh UUID (events), and a missing timestamp becomes now.
  *
  * <pre>{@code
  * agent.enqueue(PayloadCase.EXECUTE, ScriptedReply.of(AgentMessage.newBuilder()
@@ -17,7 +17,8 @@ import java.util.Objects;
  * agent.enqueue(ScriptedReply.noReply());   // whatever the next request is
  * }</pre>
  *
- * @param useHandler true to ask the current handler for the reply, false to send {@code messages}
+ * @param useHandler true to ask the current handler or dispatcher for the reply, false to send
+ *     {@code messages}
  * @param messages what to send when not using the handler (may be empty: no reply)
  * @param fault the fault applied on the way out
  */
@@ -37,7 +38,10 @@ public record ScriptedReply(boolean useHandler, List<AgentMessage> messages, Fau
     return new ScriptedReply(false, List.of(messages), Fault.none());
   }
 
-  /** Runs the request's current handler (useful with {@link #withFault(Fault)}). */
+  /**
+   * Answers as the agent would without this script: the request type's handler if one is set,
+   * else the {@link Dispatcher} (useful with {@link #withFault(Fault)}).
+   */
   public static ScriptedReply handled() {
     return new ScriptedReply(true, List.of(), Fault.none());
   }

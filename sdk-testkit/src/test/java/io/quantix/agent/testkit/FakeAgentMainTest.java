@@ -30,6 +30,11 @@ class FakeAgentMainTest {
     assertThat(one.hybridVsockPort()).isEqualTo(9443);
     assertThat(one.multiClient()).isTrue();
     assertThat(one.seed()).isEqualTo(-3L);
+    assertThat(one.allowHostExec()).as("host commands are opt-in").isFalse();
+    assertThat(one.verbose()).isFalse();
+    FakeAgentMain.Options host = FakeAgentMain.parse("--socket", "/a", "--allow-host-exec", "--verbose");
+    assertThat(host.allowHostExec()).isTrue();
+    assertThat(host.verbose()).isTrue();
     FakeAgentMain.Options fleet = FakeAgentMain.parse("--vms", "10", "--dir", "/tmp/vms", "--telemetry", "off");
     assertThat(fleet.vms()).isEqualTo(10);
     assertThat(fleet.telemetry()).isZero();

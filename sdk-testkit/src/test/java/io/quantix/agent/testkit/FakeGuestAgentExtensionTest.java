@@ -1,9 +1,12 @@
 package io.quantix.agent.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.proto.AgentMessage.PayloadCase;
+import io.quantix.agent.registry.AgentState;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,23 @@ class FakeGuestAgentExtensionTest {
     }
   }
 
+  /** The class javadoc's example, as written there. */
+  static class ClientScenario {
+    @RegisterExtension
+    FakeGuestAgentExtension agent = new FakeGuestAgentExtension(b -> b.telemetryInterval(Duration.ZERO));
+
+    @Test
+    void pings(AgentClient client) {
+      agent.agent().enqueue(PayloadCase.PING, ScriptedReply.fault(Fault.delay(Duration.ofMillis(50))));
+      assertEquals("0.1.27", client.ping().join().agentVersion());
+      socketDuringTest = agent.socketPath();
+      clientDuringTest = client;
+      assertThat(agent.client()).isSameAs(client);
+    }
+  }
+
+  static volatile AgentClient clientDuringTest;
+
   static TestExecutionSummary run(Class<?> scenario) {
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
@@ -77,5 +97,14 @@ class FakeGuestAgentExtensionTest {
     assertThat(summary.getFailures()).isEmpty();
     assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
     assertThat(socketDuringTest).doesNotExist();
+  }
+
+  @Test
+  void anAgentClientParameterIsConnectedAndClosedAfterTheTest() {
+    TestExecutionSummary summary = run(ClientScenario.class);
+    assertThat(summary.getFailures()).isEmpty();
+    assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
+    assertThat(socketDuringTest).doesNotExist();
+    assertThat(clientDuringTest.status().state()).as("its registry was closed").isEqualTo(AgentState.CLOSED);
   }
 }

@@ -2,51 +2,41 @@ package io.quantix.agent.testkit.internal;
 
 import io.netty.channel.ChannelFuture;
 import io.quantix.agent.proto.AgentMessage;
-import io.quantix.agent.proto.AgentMessage.PayloadCase;
-import io.quantix.agent.testkit.AsyncRequestHandler;
-import io.quantix.agent.testkit.ScriptedReply;
+import io.quantix.agent.testkit.Dispatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine of one fake agent, behind {@code FakeGuestAgent}: settings, listener, script, guest
- * state (made on first use), sandbox and the processes it spawned. Not API.
+ * The resources of one fake agent, behind {@code FakeGuestAgent}: settings, threads, listener,
+ * script, guest identity and state, sandbox and the host processes it spawned; it starts and closes
+ * them. Answering requests is the {@link RequestRouter}'s and the handlers' job: each handler is
+ * given the few resources it uses when the agent starts. Not API.
  */
 public final class AgentCore {
   private static final Logger log = LoggerFactory.getLogger(AgentCore.class);
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
-  /** Detached commands still running beyond this many are not tracked (nor killed on close). */
-  private static final int PROCESS_LIMIT = 1_000;
 
-  final AgentSettings settings;
-  volatile AgentRuntime runtime;
-  private boolean ownsRuntime;
-  final Counters counters = new Counters();
-  final Script script;
-  final AgentServer server;
+  private final AgentSettings settings;
   private final String label;
-  private final long bootMillis;
-  private final AtomicLong telemetryTicks = new AtomicLong();
-  /** Serialises agent_update requests (the agent's own state is not safe for concurrent ones). */
-  final Object updateLock = new Object();
-  private volatile String version;
-  private volatile GuestStateImpl state;
-  private volatile Sandbox sandbox;
-  private Set<Process> processes;
-  private UpdateHandler.Download download;
+  private final Counters counters = new Counters();
+  private final Script script;
+  private final GuestInfo guest;
+  private final AgentServer server;
+  private final Lazy<GuestStateImpl, RuntimeException> state = new Lazy<>(GuestStateImpl::new);
+  private final Lazy<Sandbox, IOException> sandbox;
+  private final ProcessTable processes = new ProcessTable();
+  private volatile AgentRuntime runtime;
+  private volatile RequestRouter router;
+  private Dispatcher pendingDispatcher;
+  private boolean ownsRuntime;
   private Path socketPath;
   private Path tempSocketDir;
   private boolean closed;
@@ -58,11 +48,10 @@ public final class AgentCore {
   public AgentCore(AgentSettings settings, String label) {
     this.settings = settings;
     this.label = label;
-    this.version = settings.version();
     this.script = new Script(settings.seed(), settings.recordLimit());
-    this.server = new AgentServer(this);
-    // The guest booted between one hour and ten days ago, as the seed decides.
-    this.bootMillis = System.currentTimeMillis() - 3_600_000L - Math.floorMod(settings.seed(), 9L * 86_400_000L);
+    this.guest = new GuestInfo(settings);
+    this.server = new AgentServer(settings, counters, guest, label);
+    this.sandbox = new Lazy<>(() -> Sandbox.open(settings.sandbox()));
   }
 
   /**
@@ -72,12 +61,16 @@ public final class AgentCore {
    * @param ownsRuntime close the runtime with the agent
    */
   public ChannelFuture startAsync(AgentRuntime runtime, boolean ownsRuntime) throws IOException {
+    RequestRouter made;
     synchronized (this) {
       if (this.runtime != null || closed) {
         throw new IllegalStateException("fake agent " + label + " was already started");
       }
       this.runtime = runtime;
       this.ownsRuntime = ownsRuntime;
+      made = new RequestRouter(builtIn(runtime), runtime.workers(), label);
+      made.dispatcher(pendingDispatcher);
+      router = made;
     }
     Path path = settings.socketPath();
     if (path == null) {
@@ -91,7 +84,33 @@ public final class AgentCore {
       removeStaleSocket(path);
     }
     socketPath = path;
-    return server.bind(path);
+    return server.bind(path, runtime, script, made);
+  }
+
+  /** The built-in agent, each handler given what it uses. */
+  private BuiltInDispatcher builtIn(AgentRuntime threads) {
+    GuestControl control = new GuestControl() {
+      @Override
+      public void powerOff() {
+        server.closeConnections();
+      }
+
+      @Override
+      public void reboot() {
+        server.forEachSession(Session::loseInFlight);
+        threads.group().schedule(() -> server.portReopened(false),
+            SystemHandlers.REBOOT_TIME.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    };
+    return new BuiltInDispatcher(
+        new SystemHandlers(guest, state, control, threads.group(), label),
+        new FileHandlers(sandbox, settings.maxSingleRead(), settings.fsyncWrites(), counters),
+        new DirectoryListing(sandbox),
+        new InventoryHandlers(state, guest),
+        new UpdateHandler(sandbox, state, guest),
+        new ExecHandler(script, settings.execMode(),
+            new BuiltInExec(sandbox, guest, state, settings.killTimedOutCommands(), threads.group(), threads.workers()),
+            new HostExec(sandbox, settings.killTimedOutCommands(), processes, threads.group(), threads.workers())));
   }
 
   /** QEMU unlinks a leftover socket before binding; anything else at the path is an error. */
@@ -111,11 +130,6 @@ public final class AgentCore {
     return socketPath;
   }
 
-  /** A short name for logs. */
-  public String label() {
-    return label;
-  }
-
   /** The listener. */
   public AgentServer server() {
     return server;
@@ -131,7 +145,7 @@ public final class AgentCore {
     return settings;
   }
 
-  /** The threads. */
+  /** The threads (null before start). */
   public AgentRuntime runtime() {
     return runtime;
   }
@@ -141,190 +155,92 @@ public final class AgentCore {
     return counters;
   }
 
-  /** The agent version reported now (changes after an applied self-update and restart). */
-  public String version() {
-    return version;
-  }
-
-  /** An AgentReady with a fresh message_id. */
-  public AgentMessage agentReady() {
-    return GuestInfo.agentReady(this);
-  }
-
-  /** The next telemetry report. */
-  public AgentMessage telemetry() {
-    return GuestInfo.telemetry(this, telemetryTicks.incrementAndGet());
-  }
-
-  /** Guest OS uptime. */
-  long uptimeSeconds() {
-    return (System.currentTimeMillis() - bootMillis) / 1000;
+  /** Who the guest is: version, AgentReady, telemetry. */
+  public GuestInfo guest() {
+    return guest;
   }
 
   /** The guest state, made on first use. */
   public GuestStateImpl state() {
-    GuestStateImpl current = state;
-    if (current == null) {
-      synchronized (this) {
-        current = state;
-        if (current == null) {
-          state = current = new GuestStateImpl();
-        }
-      }
-    }
-    return current;
-  }
-
-  /** The sandbox, its directory made on first use. */
-  Sandbox sandbox() throws IOException {
-    Sandbox current = sandbox;
-    if (current == null) {
-      synchronized (this) {
-        current = sandbox;
-        if (current == null) {
-          sandbox = current = Sandbox.open(settings.sandbox());
-        }
-      }
-    }
-    return current;
+    return state.get();
   }
 
   /** The sandbox root, made now if needed. */
   public Path sandboxRoot() throws IOException {
-    return sandbox().root();
+    return sandbox.get().root();
+  }
+
+  /**
+   * Replaces the dispatcher consulted for requests that nothing scripted claims; null restores the
+   * built-in agent.
+   */
+  public synchronized void dispatcher(Dispatcher dispatcher) {
+    pendingDispatcher = dispatcher;
+    if (router != null) {
+      router.dispatcher(dispatcher);
+    }
+  }
+
+  /**
+   * The built-in agent as a dispatcher.
+   *
+   * @throws IllegalStateException before start
+   */
+  public Dispatcher builtInDispatcher() {
+    RequestRouter current = router;
+    if (current == null) {
+      throw new IllegalStateException("fake agent " + label + " is not started");
+    }
+    return current.builtIn();
+  }
+
+  /**
+   * The built-in agent's answer to one request, as a per-type handler gives it.
+   *
+   * @throws IllegalStateException before start
+   */
+  public CompletionStage<AgentMessage> answerBuiltIn(AgentMessage request) {
+    return ((BuiltInDispatcher) builtInDispatcher()).answer(request);
   }
 
   /** A guest-side reset on every connection: replies in flight are lost, then AgentReady. */
   public void guestReset() {
-    server.forEachSession(Session::reset);
+    server.portReopened(false);
   }
 
-  /** Restarts the simulated agent process: an installed update takes effect, then AgentReady. */
-  public void restart() {
-    String installed = state == null ? null : state.installedUpdate().orElse(null);
+  /**
+   * Restarts the simulated agent process: an installed update takes effect, then AgentReady
+   * ({@code cutFrameFirst}: after half a frame the old process was writing).
+   */
+  public void restart(boolean cutFrameFirst) {
+    GuestStateImpl current = state.ifMade();
+    String installed = current == null ? null : current.installedUpdate().orElse(null);
     if (installed != null) {
-      version = installed;
-      state.installedUpdate(null);
+      guest.version(installed);
+      current.installedUpdate(null);
     }
-    server.forEachSession(Session::reset);
-  }
-
-  synchronized UpdateHandler.Download download() {
-    return download;
-  }
-
-  synchronized void download(UpdateHandler.Download value) {
-    download = value;
-  }
-
-  /** Remembers a spawned process so that close() can end it; false when closed or too many. */
-  synchronized boolean track(Process process) {
-    if (closed) {
-      return false;
-    }
-    if (processes == null) {
-      processes = new HashSet<>();
-    }
-    processes.removeIf(p -> !p.isAlive());
-    return processes.size() < PROCESS_LIMIT && processes.add(process);
-  }
-
-  synchronized void untrack(Process process) {
-    if (processes != null) {
-      processes.remove(process);
-    }
-  }
-
-  /** The built-in handler of a request type. */
-  public AsyncRequestHandler defaultHandler(PayloadCase payload) {
-    return request -> DefaultHandlers.handle(this, request);
-  }
-
-  /**
-   * Answers one request at once, on the calling event loop, when that needs no worker: scripted
-   * messages, or a cheap built-in handler ({@link DefaultHandlers#runsInline}) that no user handler
-   * replaces. Null when the answer must come from {@link #dispatch}.
-   */
-  List<AgentMessage> answerNow(AgentMessage request, Script.Decision decision) {
-    ScriptedReply scripted = decision.scripted();
-    if (scripted != null && !scripted.useHandler()) {
-      List<AgentMessage> messages = new ArrayList<>(scripted.messages().size());
-      scripted.messages().forEach(message -> messages.add(Messages.complete(message, request)));
-      return messages;
-    }
-    if (decision.handler() != null || !DefaultHandlers.runsInline(request.getPayloadCase())) {
-      return null;
-    }
-    try {
-      AgentMessage reply = DefaultHandlers.handleNow(this, request);
-      return reply == null ? List.of() : List.of(Messages.complete(reply, request));
-    } catch (RuntimeException | Error e) {
-      log.warn("fake agent {}: handler for {} failed; no reply", label, request.getPayloadCase(), e);
-      return List.of();
-    }
-  }
-
-  /**
-   * Answers one request: scripted messages, or the handler run on the worker executor. Requests that
-   * {@link #answerNow} can answer never get here from a session.
-   */
-  CompletionStage<List<AgentMessage>> dispatch(AgentMessage request, Script.Decision decision) {
-    ScriptedReply scripted = decision.scripted();
-    if (scripted != null && !scripted.useHandler()) {
-      return CompletableFuture.completedFuture(answerNow(request, decision));
-    }
-    AsyncRequestHandler handler = decision.handler() != null
-        ? decision.handler() : defaultHandler(request.getPayloadCase());
-    CompletableFuture<List<AgentMessage>> result = new CompletableFuture<>();
-    try {
-      runtime.workers().execute(() -> invoke(handler, request, result));
-    } catch (RejectedExecutionException e) {
-      log.warn("fake agent {}: worker queue full; {} gets no reply", label, request.getPayloadCase());
-      result.complete(List.of());
-    }
-    return result;
-  }
-
-  private void invoke(AsyncRequestHandler handler, AgentMessage request, CompletableFuture<List<AgentMessage>> result) {
-    try {
-      CompletionStage<AgentMessage> stage = handler.handle(request);
-      if (stage == null) {
-        result.complete(List.of());
-        return;
-      }
-      stage.whenComplete((reply, error) -> {
-        if (error != null) {
-          log.warn("fake agent {}: handler for {} failed; no reply", label, request.getPayloadCase(), error);
-          result.complete(List.of());
-        } else {
-          result.complete(reply == null ? List.of() : List.of(Messages.complete(reply, request)));
-        }
-      });
-    } catch (RuntimeException | Error e) {
-      log.warn("fake agent {}: handler for {} failed; no reply", label, request.getPayloadCase(), e);
-      result.complete(List.of());
-    }
+    server.portReopened(cutFrameFirst);
   }
 
   /** Stops listening, ends connections, timers and spawned processes, removes temporary files. */
   public void close() {
-    List<Process> running;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      running = processes == null ? List.of() : new ArrayList<>(processes);
-      processes = null;
     }
+    List<Process> running = processes.close();
     if (runtime == null) {
       return;
     }
     server.close();
-    if (state != null) {
-      state.cancelTimers();
+    GuestStateImpl current = state.ifMade();
+    if (current != null) {
+      current.cancelTimers();
+      current.killCommands();
     }
-    running.forEach(ExecHandler::kill);
+    running.forEach(HostExec::kill);
     if (ownsRuntime) {
       runtime.close();
     }
@@ -335,8 +251,9 @@ public final class AgentCore {
       if (tempSocketDir != null) {
         Files.deleteIfExists(tempSocketDir);
       }
-      if (sandbox != null) {
-        sandbox.close();
+      Sandbox made = sandbox.ifMade();
+      if (made != null) {
+        made.close();
       }
     } catch (IOException e) {
       log.warn("fake agent {}: could not remove its files: {}", label, e.toString());

@@ -37,8 +37,13 @@ public final class AgentServer {
   /** Within one read batch, flush anyway after this many replies (Netty's default). */
   static final int FLUSH_AFTER_FLUSHES = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
-  private final AgentCore core;
+  private final AgentSettings settings;
+  private final Counters counters;
+  private final GuestInfo guest;
+  private final String label;
   private final ByteCounter byteCounter;
+  private AgentRuntime runtime;
+  private SessionContext context;
   private final List<Session> sessions = new ArrayList<>(1);
   private ArrayDeque<Channel> parked;
   private StaleBuffer stale;
@@ -47,22 +52,33 @@ public final class AgentServer {
   private long connections;
   private boolean closed;
 
-  AgentServer(AgentCore core) {
-    this.core = core;
-    this.byteCounter = new ByteCounter(core.counters);
+  AgentServer(AgentSettings settings, Counters counters, GuestInfo guest, String label) {
+    this.settings = settings;
+    this.counters = counters;
+    this.guest = guest;
+    this.label = label;
+    this.byteCounter = new ByteCounter(counters);
   }
 
-  /** Binds the socket; the future completes once it listens. */
-  ChannelFuture bind(Path path) {
+  /**
+   * Binds the socket on {@code runtime}'s threads, answering requests through {@code script} and
+   * {@code router}; the future completes once it listens.
+   */
+  ChannelFuture bind(Path path, AgentRuntime runtime, Script script, RequestRouter router) {
+    synchronized (this) {
+      this.runtime = runtime;
+      this.context = new SessionContext(settings, counters, guest, script, router, this, label);
+      openPort();
+    }
     ChannelFuture bound = new ServerBootstrap()
-        .group(core.runtime.group())
-        .channelFactory(core.runtime.serverChannelFactory())
+        .group(runtime.group())
+        .channelFactory(runtime.serverChannelFactory())
         .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .handler(new AcceptGate())
         .childHandler(new ChildInit())
-        .bind(core.runtime.address(path));
+        .bind(runtime.address(path));
     synchronized (this) {
       // No idle telemetry before the first host: the real agent's AgentReady write blocks until a
       // host connects, and its telemetry loop starts only after it. Idle telemetry begins when a
@@ -72,12 +88,72 @@ public final class AgentServer {
     return bound;
   }
 
+  /**
+   * What the guest port holds before the first host: the AgentReady the agent wrote when it opened
+   * the port (in that mode), then the stale backlog. In port-open mode the agent runs from the
+   * start, so its telemetry flows into the port while no host is connected.
+   */
+  private void openPort() {
+    if (!staleEnabled()) {
+      return;
+    }
+    int backlog = settings.staleBacklogBytes();
+    if (backlog > 0) {
+      stale = new StaleBuffer(Math.max(settings.staleBufferBytes(), backlog + (settings.agentReadyOnPortOpen()
+          ? guest.agentReady().getSerializedSize() + 8 : 0)), settings.staleWholeFrames());
+    }
+    if (settings.agentReadyOnPortOpen()) {
+      keep(guest.agentReady());
+    }
+    if (backlog > 0) {
+      fillBacklog(backlog);
+    }
+    if (settings.agentReadyOnPortOpen()) {
+      startIdleTelemetry();
+    }
+  }
+
+  /** Old telemetry frames, whole ones then the last cut, adding up to exactly {@code bytes}. */
+  private void fillBacklog(int bytes) {
+    int left = bytes;
+    while (left > 0) {
+      for (AgentMessage report : guest.pastTelemetry(left / 200 + 2)) {
+        ByteBuf frame = FrameEncoder.encode(report, ByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
+        int keep = Math.min(left, frame.readableBytes());
+        stale.offer(frame.retainedSlice(frame.readerIndex(), keep));
+        frame.release();
+        left -= keep;
+        if (left == 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The agent opened its port again (restart, guest reset): each served host gets AgentReady; with
+   * none connected, in port-open mode the AgentReady waits in the port for the next host.
+   */
+  void portReopened(boolean cutFrameFirst) {
+    List<Session> targets;
+    synchronized (this) {
+      targets = liveSessions();
+      if (targets.isEmpty()) {
+        if (settings.agentReadyOnPortOpen()) {
+          keep(guest.agentReady());
+        }
+        return;
+      }
+    }
+    targets.forEach(session -> session.reset(cutFrameFirst));
+  }
+
   /** Accepts one connection at a time in single-client mode. */
   @Sharable
   private final class AcceptGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
-      if (core.settings.singleClient()) {
+      if (settings.singleClient()) {
         ctx.channel().config().setAutoRead(false);
       }
       ctx.fireChannelRead(child);
@@ -98,7 +174,7 @@ public final class AgentServer {
         child.close();
         return;
       }
-      if (core.settings.singleClient() && (!sessions.isEmpty() || (parked != null && !parked.isEmpty()))) {
+      if (settings.singleClient() && (!sessions.isEmpty() || (parked != null && !parked.isEmpty()))) {
         if (parked == null) {
           parked = new ArrayDeque<>(2);
         }
@@ -125,18 +201,18 @@ public final class AgentServer {
         child.close();
         return;
       }
-      session = new Session(core, child, ++connections);
+      session = new Session(context, child, ++connections);
       sessions.add(session);
       cancelIdleTelemetry();
     }
-    core.counters.connectionsAccepted.incrementAndGet();
+    counters.connectionsAccepted.incrementAndGet();
     child.pipeline().addLast(byteCounter);
     // Replies are written with writeAndFlush; this turns the flushes made while one read batch is
     // handled into one at channelReadComplete, and those made outside a read (timers, worker
     // completions, emitted events) into one at the end of the event loop's current task. It flushes
     // before a close, so bytes written before a close still go out first.
     child.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AFTER_FLUSHES, true));
-    int hybridPort = core.settings.hybridVsockPort();
+    int hybridPort = settings.hybridVsockPort();
     if (hybridPort > 0) {
       child.pipeline().addLast(new HybridVsockHandshake(hybridPort, session));
     }
@@ -157,7 +233,7 @@ public final class AgentServer {
       if (closed) {
         return;
       }
-      if (core.settings.singleClient()) {
+      if (settings.singleClient()) {
         next = parked == null ? null : parked.pollFirst();
         if (next == null && serverChannel != null) {
           serverChannel.config().setAutoRead(true);
@@ -238,7 +314,7 @@ public final class AgentServer {
 
   /** Replies whose connection closed: the guest still writes them to its port (single client). */
   void orphan(List<AgentMessage> replies) {
-    if (core.settings.singleClient()) {
+    if (settings.singleClient()) {
       replies.forEach(this::emit);
     }
   }
@@ -293,7 +369,7 @@ public final class AgentServer {
     if (listener != null) {
       channels.add(0, listener);
     }
-    boolean mayWait = !core.runtime.onOwnThread();
+    boolean mayWait = runtime != null && !runtime.onOwnThread();
     for (Channel channel : channels) {
       ChannelFuture closing = channel.close();
       if (mayWait) {
@@ -303,12 +379,12 @@ public final class AgentServer {
   }
 
   private boolean staleEnabled() {
-    return core.settings.staleBufferBytes() > 0 && core.settings.hybridVsockPort() == 0;
+    return settings.staleBufferBytes() > 0 && settings.hybridVsockPort() == 0;
   }
 
   private StaleBuffer staleBuffer() {
     if (stale == null) {
-      stale = new StaleBuffer(core.settings.staleBufferBytes(), core.settings.staleWholeFrames());
+      stale = new StaleBuffer(settings.staleBufferBytes(), settings.staleWholeFrames());
     }
     return stale;
   }
@@ -320,14 +396,14 @@ public final class AgentServer {
   }
 
   private void startIdleTelemetry() {
-    Duration interval = core.settings.telemetryInterval();
+    Duration interval = settings.telemetryInterval();
     if (closed || idleTelemetry != null || interval.isZero() || !staleEnabled()
-        || !core.settings.telemetryWhileDisconnected()) {
+        || !settings.telemetryWhileDisconnected()) {
       return;
     }
     long nanos = interval.toNanos();
-    idleTelemetry = core.runtime.group().next().scheduleAtFixedRate(
-        () -> emit(core.telemetry()), nanos, nanos, TimeUnit.NANOSECONDS);
+    idleTelemetry = runtime.group().next().scheduleAtFixedRate(
+        () -> emit(guest.telemetry()), nanos, nanos, TimeUnit.NANOSECONDS);
   }
 
   private void cancelIdleTelemetry() {

@@ -65,8 +65,8 @@ final class CannedData {
       software("tzdata", "2024a-0ubuntu0.22.04.1", 3_904_000, "all"),
       software("vim-tiny", "2:8.2.3995-1ubuntu2.17", 1_712_000, "amd64"));
 
-  static HardwareInfo hardware(AgentCore core, boolean cpuDetails, boolean diskDetails, boolean networkDetails) {
-    AgentSettings s = core.settings;
+  static HardwareInfo hardware(GuestInfo guest, boolean cpuDetails, boolean diskDetails, boolean networkDetails) {
+    AgentSettings s = guest.settings();
     CpuInfo.Builder cpu = CpuInfo.newBuilder().setModel("QEMU Virtual CPU version 2.5+").setVendor("GenuineIntel")
         .setCores(2).setThreads(2).setSockets(1).setFrequencyMhz(2399.998).setArchitecture(s.architecture());
     if (cpuDetails) {
@@ -100,7 +100,7 @@ final class CannedData {
             .setSystemUuid(new java.util.UUID(s.seed(), ~s.seed()).toString()))
         .setOs(OsInfo.newBuilder().setName(s.osName()).setVersion(s.osVersion()).setKernel(s.kernelVersion())
             .setArchitecture(s.architecture()).setHostname(s.hostname())
-            .setLastBoot(Messages.timestamp(java.time.Instant.now().minusSeconds(core.uptimeSeconds()))))
+            .setLastBoot(Messages.timestamp(java.time.Instant.now().minusSeconds(guest.uptimeSeconds()))))
         .build();
   }
 

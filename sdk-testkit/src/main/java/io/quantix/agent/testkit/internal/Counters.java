@@ -14,6 +14,14 @@ public final class Counters {
   /** Flushes that reached the socket (each one a write system call at most, when bytes were pending). */
   final AtomicLong flushes = new AtomicLong();
 
+  /** File chunks fsynced before their acknowledgement. */
+  final AtomicLong fsyncs = new AtomicLong();
+
+  /** File chunks fsynced since start. */
+  public long fsyncs() {
+    return fsyncs.get();
+  }
+
   /** Flushes that reached the socket since start, on every connection. */
   public long flushes() {
     return flushes.get();

@@ -20,13 +20,17 @@ import java.util.List;
  * token (its last name after sorting); total_entries is the page size. Not API.
  */
 final class DirectoryListing {
-  private DirectoryListing() {}
+  private final Lazy<Sandbox, IOException> sandbox;
 
-  static AgentMessage list(AgentCore core, AgentMessage request) {
+  DirectoryListing(Lazy<Sandbox, IOException> sandbox) {
+    this.sandbox = sandbox;
+  }
+
+  AgentMessage list(AgentMessage request) {
     ListDirectoryRequest r = request.getListDirectory();
     ListDirectoryResponse.Builder response = ListDirectoryResponse.newBuilder();
     try {
-      Path dir = core.sandbox().resolve(r.getPath());
+      Path dir = sandbox.get().resolve(r.getPath());
       if (!Files.isDirectory(dir)) {
         throw new GuestError(Files.exists(dir)
             ? "Failed to read directory: Not a directory (os error 20)"

@@ -106,7 +106,7 @@ final class FaultPlayer {
         replies.forEach(reply -> renamed.add(reply.toBuilder().setMessageId(Messages.newId()).build()));
         replies = renamed;
       } else if (step instanceof Fault.AgentReadyFirst) {
-        writer.frame(session.core().agentReady());
+        writer.frame(session.context().guest().agentReady());
         if (((Fault.AgentReadyFirst) step).dropReply()) {
           consumed = true;
           session.bumpEpoch();
@@ -137,7 +137,7 @@ final class FaultPlayer {
 
   private void writeReplies() {
     if (!session.current(pending) && !consumed) {
-      log.debug("fake agent {}: reply to {} lost in a guest reset", session.core().label(),
+      log.debug("fake agent {}: reply to {} lost in a guest reset", session.context().label(),
           pending.request().getMessageId());
       consumed = true;
     }
@@ -168,7 +168,7 @@ final class FaultPlayer {
 
   /** Random bytes that never contain 0x51, so they can never form a frame magic. */
   private ByteBuf garbage(int size) {
-    SplittableRandom random = new SplittableRandom(session.core().settings.seed() * 31 + pending.sequence());
+    SplittableRandom random = new SplittableRandom(session.context().settings().seed() * 31 + pending.sequence());
     ByteBuf bytes = session.channel().alloc().buffer(size);
     for (int i = 0; i < size; i++) {
       int b = random.nextInt(255);

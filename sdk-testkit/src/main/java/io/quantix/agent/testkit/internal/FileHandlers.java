@@ -1,6 +1,7 @@
 package io.quantix.agent.testkit.internal;
 
 import com.google.protobuf.ByteString;
+import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.CreateDirectoryRequest;
 import io.quantix.agent.proto.CreateDirectoryResponse;
@@ -27,24 +28,32 @@ import java.util.Set;
 
 /**
  * File read, write, stat, mkdir and delete inside the sandbox, with the agent's semantics (wire
- * document §3.4): one request per chunk; chunk 0 at offset 0 truncates; a read is one read() call
- * whose short result sets eof. Runs on the worker executor. Not API.
+ * document §3.4): one request per chunk; chunk 0 at offset 0 truncates; a write is fsynced when
+ * configured (the agent fsyncs every chunk); a read is one read() call, capped like the agent's
+ * build caps it, whose short result sets eof. Runs on the worker executor. Not API.
  */
 final class FileHandlers {
   /** The agent's max_chunk_size, used when a read asks for chunk_size 0. */
   static final int DEFAULT_CHUNK = 64 * 1024;
-  /** tokio 1.48 returns at most 2 MiB from one File::read. */
-  static final int MAX_SINGLE_READ = 2 * 1024 * 1024;
-  /** Agents built on tokio 1.24 return at most 16 KiB from one read. */
-  static final int OLD_BUILD_SINGLE_READ = 16 * 1024;
 
-  private FileHandlers() {}
+  private final Lazy<Sandbox, IOException> sandbox;
+  /** Bytes one read() returns at most; 0 for no limit. */
+  private final int maxSingleRead;
+  private final boolean fsync;
+  private final Counters counters;
 
-  static AgentMessage write(AgentCore core, AgentMessage request) {
+  FileHandlers(Lazy<Sandbox, IOException> sandbox, int maxSingleRead, boolean fsync, Counters counters) {
+    this.sandbox = sandbox;
+    this.maxSingleRead = maxSingleRead;
+    this.fsync = fsync;
+    this.counters = counters;
+  }
+
+  AgentMessage write(AgentMessage request) {
     FileWriteRequest r = request.getFileWrite();
     FileWriteResponse.Builder response = FileWriteResponse.newBuilder().setChunkNumber(r.getChunkNumber());
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       if (r.getCreateParents() && path.getParent() != null) {
         Files.createDirectories(path.getParent());
       }
@@ -65,6 +74,10 @@ final class FileHandlers {
         while (data.hasRemaining()) {
           file.write(data);
         }
+        if (fsync) {
+          file.force(true);
+          counters.fsyncs.incrementAndGet();
+        }
       }
       if (r.getMode() > 0) {
         chmod(path, r.getMode());
@@ -78,11 +91,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileWriteResponse(response).build();
   }
 
-  static AgentMessage read(AgentCore core, AgentMessage request) {
+  AgentMessage read(AgentMessage request) {
     FileReadRequest r = request.getFileRead();
     FileReadResponse.Builder response = FileReadResponse.newBuilder().setOffset(r.getOffset());
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       Map<String, Object> attrs = Files.readAttributes(path, "unix:*");
       if (Boolean.TRUE.equals(attrs.get("isDirectory"))) {
         throw new GuestError("Failed to read file: Is a directory (os error 21)");
@@ -90,9 +103,10 @@ final class FileHandlers {
       long size = (Long) attrs.get("size");
       long chunk = r.getChunkSize() == 0 ? DEFAULT_CHUNK : Integer.toUnsignedLong(r.getChunkSize());
       long wanted = r.getLength() > 0 ? Math.min(r.getLength(), chunk) : chunk;
-      int singleRead = core.settings.oldBuildReads() ? OLD_BUILD_SINGLE_READ : MAX_SINGLE_READ;
+      long singleRead = maxSingleRead == 0 ? Long.MAX_VALUE : maxSingleRead;
       long remaining = Math.max(0, size - r.getOffset());
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead), remaining));
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead),
+          Math.min(remaining, Framing.MAX_PAYLOAD_LENGTH)));
       int n = 0;
       if (buffer.hasRemaining()) {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -114,11 +128,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileReadResponse(response).build();
   }
 
-  static AgentMessage stat(AgentCore core, AgentMessage request) {
+  AgentMessage stat(AgentMessage request) {
     String guestPath = request.getFileStat().getPath();
     FileStatResponse.Builder response = FileStatResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(guestPath);
+      Path path = sandbox.get().resolve(guestPath);
       // Build the entry first: a missing path must not leave success=true behind.
       DirectoryEntry entry = entry(path, guestPath);
       response.setSuccess(true).setEntry(entry);
@@ -130,11 +144,11 @@ final class FileHandlers {
     return Messages.replyTo(request).setFileStatResponse(response).build();
   }
 
-  static AgentMessage createDirectory(AgentCore core, AgentMessage request) {
+  AgentMessage createDirectory(AgentMessage request) {
     CreateDirectoryRequest r = request.getCreateDirectory();
     CreateDirectoryResponse.Builder response = CreateDirectoryResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(r.getPath());
+      Path path = sandbox.get().resolve(r.getPath());
       if (r.getCreateParents()) {
         Files.createDirectories(path);
       } else {
@@ -152,12 +166,12 @@ final class FileHandlers {
     return Messages.replyTo(request).setCreateDirectoryResponse(response).build();
   }
 
-  static AgentMessage delete(AgentCore core, AgentMessage request) {
+  AgentMessage delete(AgentMessage request) {
     FileDeleteRequest r = request.getFileDelete();
     FileDeleteResponse.Builder response = FileDeleteResponse.newBuilder();
     try {
-      Path path = core.sandbox().resolve(r.getPath());
-      if (path.equals(core.sandbox().root())) {
+      Path path = sandbox.get().resolve(r.getPath());
+      if (path.equals(sandbox.get().root())) {
         throw new GuestError("Refusing to delete /");
       }
       if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && r.getRecursive()) {

@@ -7,15 +7,19 @@ import io.quantix.agent.proto.GetCapabilitiesResponse;
 import io.quantix.agent.proto.InterfaceInfo;
 import io.quantix.agent.proto.InterfaceState;
 import io.quantix.agent.proto.TelemetryReport;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the guest says about itself: AgentReady, GetCapabilities and telemetry. Telemetry values are
- * a function of the seed and the tick number (no per-agent state), drifting like a lightly loaded
- * VM: memory and CPU wander, disk use creeps up, interface counters only grow. Not API.
+ * Who the guest is and what it says about itself: version (which an applied self-update changes),
+ * boot time, AgentReady, GetCapabilities and telemetry. Telemetry values are a function of the seed
+ * and the tick number, drifting like a lightly loaded VM: memory and CPU wander, disk use creeps up,
+ * interface counters only grow. Thread-safe. Not API.
  */
-final class GuestInfo {
+public final class GuestInfo {
   static final long GIB = 1024L * 1024 * 1024;
   static final long MEMORY_TOTAL = 4 * GIB;
   static final long SWAP_TOTAL = 2 * GIB;
@@ -24,12 +28,43 @@ final class GuestInfo {
   /** Names the agent reports in AgentReady only (platform extras), not in GetCapabilities. */
   private static final List<String> PLATFORM_EXTRAS = List.of("user_context_exec", "vss_quiesce");
 
-  private GuestInfo() {}
+  private final AgentSettings settings;
+  private final long bootMillis;
+  private final AtomicLong telemetryTicks = new AtomicLong();
+  private volatile String version;
 
-  static AgentMessage agentReady(AgentCore core) {
-    AgentSettings s = core.settings;
+  GuestInfo(AgentSettings settings) {
+    this.settings = settings;
+    this.version = settings.version();
+    // The guest booted between one hour and ten days ago, as the seed decides.
+    this.bootMillis = System.currentTimeMillis() - 3_600_000L - Math.floorMod(settings.seed(), 9L * 86_400_000L);
+  }
+
+  /** The configuration the guest's identity comes from. */
+  AgentSettings settings() {
+    return settings;
+  }
+
+  /** The agent version reported now (changes after an applied self-update and restart). */
+  public String version() {
+    return version;
+  }
+
+  /** A restarted agent runs {@code installed}. */
+  void version(String installed) {
+    version = installed;
+  }
+
+  /** Guest OS uptime. */
+  long uptimeSeconds() {
+    return (System.currentTimeMillis() - bootMillis) / 1000;
+  }
+
+  /** An AgentReady with a fresh message_id. */
+  public AgentMessage agentReady() {
+    AgentSettings s = settings;
     return Messages.event().setAgentReady(AgentReadyEvent.newBuilder()
-        .setVersion(core.version())
+        .setVersion(version)
         .setOsName(s.osName())
         .setOsVersion(s.osVersion())
         .setKernelVersion(s.kernelVersion())
@@ -40,14 +75,15 @@ final class GuestInfo {
         .build();
   }
 
-  static GetCapabilitiesResponse capabilities(AgentCore core) {
+  /** What GetCapabilities answers. */
+  GetCapabilitiesResponse capabilities() {
     GetCapabilitiesResponse.Builder response = GetCapabilitiesResponse.newBuilder()
-        .setVersion(core.version())
+        .setVersion(version)
         .setOs("linux")
-        .setArchitecture(core.settings.architecture())
+        .setArchitecture(settings.architecture())
         .setBuildTime("unknown")
         .setBuildCommit("unknown");
-    for (String capability : core.settings.capabilities()) {
+    for (String capability : settings.capabilities()) {
       if (!PLATFORM_EXTRAS.contains(capability)) {
         response.addCapabilities(capability);
       }
@@ -55,8 +91,33 @@ final class GuestInfo {
     return response.putFeatures("user_context_exec", "true").putFeatures("fsfreeze", "true").build();
   }
 
-  static AgentMessage telemetry(AgentCore core, long tick) {
-    long seed = core.settings.seed();
+  /** The next telemetry report. */
+  public AgentMessage telemetry() {
+    return telemetry(telemetryTicks.incrementAndGet());
+  }
+
+  /**
+   * Telemetry the guest wrote before now, for a stale backlog: {@code count} reports, oldest first,
+   * one telemetry period apart (5 s when telemetry is off), the newest one period ago, each with
+   * the timestamp and uptime of its time.
+   */
+  List<AgentMessage> pastTelemetry(int count) {
+    long periodMillis = settings.telemetryInterval().isZero() ? 5_000 : settings.telemetryInterval().toMillis();
+    long now = System.currentTimeMillis();
+    List<AgentMessage> reports = new ArrayList<>(count);
+    for (int i = count; i >= 1; i--) {
+      long at = now - i * periodMillis;
+      AgentMessage report = telemetry(-i);
+      reports.add(report.toBuilder()
+          .setTimestamp(Messages.timestamp(Instant.ofEpochMilli(at)))
+          .setTelemetry(report.getTelemetry().toBuilder().setUptimeSeconds(Math.max(0, (at - bootMillis) / 1000)))
+          .build());
+    }
+    return reports;
+  }
+
+  private AgentMessage telemetry(long tick) {
+    long seed = settings.seed();
     SplittableRandom noise = new SplittableRandom(seed ^ (tick * 0x9E37_79B9_7F4A_7C15L));
     double wave = Math.sin(tick / 7.0 + (seed & 0xff));
     long memUsed = (long) (1.3 * GIB + 0.35 * GIB * wave + noise.nextLong(64L << 20));
@@ -87,8 +148,8 @@ final class GuestInfo {
         .setLoadAvg5(round(0.3 + 0.1 * wave))
         .setLoadAvg15(round(0.28 + 0.05 * wave))
         .setProcessCount(118 + (int) (6 * wave) + noise.nextInt(4))
-        .setUptimeSeconds(core.uptimeSeconds())
-        .setHostname(core.settings.hostname()))
+        .setUptimeSeconds(uptimeSeconds())
+        .setHostname(settings.hostname()))
         .build();
   }
 

@@ -30,6 +30,19 @@ public final class GuestStateImpl implements GuestState {
   private Clipboard clipboard;
   private Display display;
   private String installedUpdate;
+  /** Built-in commands running now, by pseudo pid. */
+  private final Map<Integer, RunningCommand> running = new LinkedHashMap<>();
+  private int nextPid = 2000;
+
+  /**
+   * A built-in command the guest runs.
+   *
+   * @param pid its pseudo process id
+   * @param commandLine what the host asked to run
+   * @param user who runs it
+   * @param kill ends it
+   */
+  record RunningCommand(int pid, String commandLine, String user, Runnable kill) {}
 
   @Override
   public synchronized boolean frozen() {
@@ -190,6 +203,47 @@ public final class GuestStateImpl implements GuestState {
 
   synchronized void installedUpdate(String version) {
     installedUpdate = version;
+  }
+
+  @Override
+  public synchronized List<String> runningCommands() {
+    List<String> lines = new ArrayList<>(running.size());
+    running.values().forEach(command -> lines.add(command.commandLine()));
+    return lines;
+  }
+
+  /** Registers a running command; its pseudo pid. */
+  synchronized int commandStarted(String commandLine, String user, Runnable kill) {
+    int pid = nextPid++;
+    running.put(pid, new RunningCommand(pid, commandLine, user, kill));
+    return pid;
+  }
+
+  synchronized void commandEnded(int pid) {
+    running.remove(pid);
+  }
+
+  /** The running commands, for the process list. */
+  synchronized List<RunningCommand> running() {
+    return List.copyOf(running.values());
+  }
+
+  /** Kills a running command; false if no command has that pid. */
+  boolean killCommand(int pid) {
+    RunningCommand command;
+    synchronized (this) {
+      command = running.get(pid);
+    }
+    if (command == null) {
+      return false;
+    }
+    command.kill().run();
+    return true;
+  }
+
+  /** Kills every running command (the agent closes). */
+  void killCommands() {
+    running().forEach(command -> command.kill().run());
   }
 
   private static <T> void add(Deque<T> history, T entry) {

@@ -54,7 +54,7 @@ final class HybridVsockHandshake extends ByteToMessageDecoder {
   }
 
   private void refuse(ChannelHandlerContext ctx, ByteBuf in, String why) {
-    log.debug("fake agent {}: hybrid vsock handshake refused: {}", session.core().label(), why);
+    log.debug("fake agent {}: hybrid vsock handshake refused: {}", session.context().label(), why);
     in.skipBytes(in.readableBytes());
     ctx.close();
   }

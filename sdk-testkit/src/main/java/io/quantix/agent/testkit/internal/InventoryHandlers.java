@@ -19,12 +19,18 @@ import java.util.Locale;
 
 /** Processes, services, hardware and software from canned data plus the guest state. Not API. */
 final class InventoryHandlers {
-  private InventoryHandlers() {}
+  private final Lazy<GuestStateImpl, RuntimeException> state;
+  private final GuestInfo guest;
 
-  static AgentMessage listProcesses(AgentCore core, AgentMessage request) {
+  InventoryHandlers(Lazy<GuestStateImpl, RuntimeException> state, GuestInfo guest) {
+    this.state = state;
+    this.guest = guest;
+  }
+
+  AgentMessage listProcesses(AgentMessage request) {
     ListProcessesRequest r = request.getListProcesses();
     ListProcessesResponse.Builder response = ListProcessesResponse.newBuilder().setSuccess(true);
-    GuestStateImpl state = core.state();
+    GuestStateImpl state = this.state.get();
     for (ProcessInfo process : CannedData.PROCESSES) {
       if (r.getMaxEntries() > 0 && response.getProcessesCount() >= r.getMaxEntries()) {
         break;
@@ -32,17 +38,26 @@ final class InventoryHandlers {
       if (!state.isKilled(process.getPid())
           && (matches(process.getName(), r.getFilter()) || matches(process.getCommandLine(), r.getFilter()))) {
         response.addProcesses(process.toBuilder().setStartedAt(Messages.timestamp(
-            java.time.Instant.now().minusSeconds(core.uptimeSeconds() - process.getPid() / 10))));
+            java.time.Instant.now().minusSeconds(guest.uptimeSeconds() - process.getPid() / 10))));
+      }
+    }
+    for (GuestStateImpl.RunningCommand command : state.running()) {
+      String name = command.commandLine().trim().split("\\s+")[0];
+      if ((r.getMaxEntries() == 0 || response.getProcessesCount() < r.getMaxEntries())
+          && (matches(name, r.getFilter()) || matches(command.commandLine(), r.getFilter()))) {
+        response.addProcesses(ProcessInfo.newBuilder().setPid(command.pid()).setPpid(845).setName(name)
+            .setCommandLine(command.commandLine()).setUser(command.user()).setState("Sleeping").setThreadCount(1)
+            .setWorkingDirectory("/"));
       }
     }
     return Messages.replyTo(request).setListProcessesResponse(response).build();
   }
 
-  static AgentMessage killProcess(AgentCore core, AgentMessage request) {
+  AgentMessage killProcess(AgentMessage request) {
     int pid = request.getKillProcess().getPid();
     boolean exists = CannedData.PROCESSES.stream().anyMatch(p -> p.getPid() == pid);
     KillProcessResponse.Builder response = KillProcessResponse.newBuilder();
-    if (exists && core.state().kill(pid)) {
+    if (state.get().killCommand(pid) || (exists && state.get().kill(pid))) {
       response.setSuccess(true);
     } else {
       response.setError("Failed to kill process " + pid + ": ESRCH: No such process");
@@ -50,11 +65,11 @@ final class InventoryHandlers {
     return Messages.replyTo(request).setKillProcessResponse(response).build();
   }
 
-  static AgentMessage listServices(AgentCore core, AgentMessage request) {
+  AgentMessage listServices(AgentMessage request) {
     ListServicesRequest r = request.getListServices();
     ListServicesResponse.Builder response = ListServicesResponse.newBuilder().setSuccess(true);
     for (ServiceInfo service : CannedData.SERVICES) {
-      ServiceInfo current = current(core.state(), service);
+      ServiceInfo current = current(state.get(), service);
       if (matches(current.getName(), r.getFilter()) && (!r.getRunningOnly() || current.getState().equals("running"))) {
         response.addServices(current);
       }
@@ -62,7 +77,7 @@ final class InventoryHandlers {
     return Messages.replyTo(request).setListServicesResponse(response).build();
   }
 
-  static AgentMessage serviceControl(AgentCore core, AgentMessage request) {
+  AgentMessage serviceControl(AgentMessage request) {
     ServiceControlRequest r = request.getServiceControl();
     String name = r.getName().endsWith(".service") ? r.getName().substring(0, r.getName().length() - 8) : r.getName();
     ServiceInfo service = CannedData.SERVICES.stream().filter(s -> s.getName().equals(name)).findFirst().orElse(null);
@@ -71,7 +86,7 @@ final class InventoryHandlers {
       response.setError("Failed to control " + r.getName() + ": Unit " + name + ".service not found.");
       return Messages.replyTo(request).setServiceControlResponse(response).build();
     }
-    GuestStateImpl state = core.state();
+    GuestStateImpl state = this.state.get();
     switch (r.getAction()) {
       case SERVICE_ACTION_START:
       case SERVICE_ACTION_RESTART:
@@ -93,14 +108,14 @@ final class InventoryHandlers {
     return Messages.replyTo(request).setServiceControlResponse(response).build();
   }
 
-  static AgentMessage hardware(AgentCore core, AgentMessage request) {
+  AgentMessage hardware(AgentMessage request) {
     GetHardwareInfoRequest r = request.getGetHardwareInfo();
     return Messages.replyTo(request).setHardwareInfoResponse(GetHardwareInfoResponse.newBuilder().setSuccess(true)
-        .setHardware(CannedData.hardware(core, r.getIncludeCpuDetails(), r.getIncludeDiskDetails(),
+        .setHardware(CannedData.hardware(guest, r.getIncludeCpuDetails(), r.getIncludeDiskDetails(),
             r.getIncludeNetworkDetails()))).build();
   }
 
-  static AgentMessage software(AgentCore core, AgentMessage request) {
+  AgentMessage software(AgentMessage request) {
     ListInstalledSoftwareRequest r = request.getListInstalledSoftware();
     ListInstalledSoftwareResponse.Builder response = ListInstalledSoftwareResponse.newBuilder().setSuccess(true);
     int matched = 0;

@@ -40,8 +40,20 @@ public final class Script {
   private volatile LinkedBlockingDeque<RecordedRequest> recorded;
   private long sequence;
 
-  /** What to do with one received frame. */
-  public record Decision(long sequence, ScriptedReply scripted, AsyncRequestHandler handler, Fault fault) {}
+  /**
+   * What to do with one received frame.
+   *
+   * @param recorded the frame as recorded, for the dispatcher
+   * @param scripted the one-shot reply that claimed it, or null
+   * @param handler the per-type handler that claimed it, or null
+   * @param fault the fault for its reply
+   */
+  public record Decision(RecordedRequest recorded, ScriptedReply scripted, AsyncRequestHandler handler, Fault fault) {
+    /** The frame's arrival number. */
+    public long sequence() {
+      return recorded.sequence();
+    }
+  }
 
   Script(long seed, int recordLimit) {
     this.seed = seed;
@@ -128,21 +140,22 @@ public final class Script {
   /** Records a received frame and decides how to answer it. */
   public Decision receive(AgentMessage message, long connection) {
     PayloadCase payload = message.getPayloadCase();
-    Decision decision;
+    long seq;
+    ScriptedReply scripted = null;
+    AsyncRequestHandler handler = null;
+    Fault fault = Fault.none();
     synchronized (this) {
-      long seq = ++sequence;
-      if (!Messages.isRequest(payload)) {
-        decision = new Decision(seq, null, null, Fault.none());
-      } else {
-        ScriptedReply scripted = nextScripted(payload);
-        Fault fault = scripted != null && !(scripted.fault() instanceof Fault.None)
+      seq = ++sequence;
+      if (Messages.isRequest(payload)) {
+        scripted = nextScripted(payload);
+        fault = scripted != null && !(scripted.fault() instanceof Fault.None)
             ? scripted.fault() : persistentFault(payload);
-        AsyncRequestHandler handler = handlers == null ? null : handlers.get(payload);
-        decision = new Decision(seq, scripted, handler, fault);
+        handler = handlers == null ? null : handlers.get(payload);
       }
     }
-    record(new RecordedRequest(message, decision.sequence(), connection, Instant.now(), decision.fault()));
-    return decision;
+    RecordedRequest recorded = new RecordedRequest(message, seq, connection, Instant.now(), fault);
+    record(recorded);
+    return new Decision(recorded, scripted, handler, fault);
   }
 
   /** The next recorded frame, waiting up to {@code timeout}; null if none came. */

@@ -31,7 +31,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   /** A reverse-order batch that does not fill up is sent anyway after this long. */
   static final Duration BATCH_WINDOW = Duration.ofMillis(250);
 
-  private final AgentCore core;
+  private final SessionContext context;
   private final Channel channel;
   private final long number;
   private final FrameWriter writer;
@@ -50,11 +50,11 @@ final class Session extends ChannelInboundHandlerAdapter {
   /** A reply ready to go out; {@code epoch} is the session epoch its request arrived in. */
   record Pending(AgentMessage request, long sequence, List<AgentMessage> replies, Fault fault, int epoch) {}
 
-  Session(AgentCore core, Channel channel, long number) {
-    this.core = core;
+  Session(SessionContext context, Channel channel, long number) {
+    this.context = context;
     this.channel = channel;
     this.number = number;
-    this.writer = new FrameWriter(channel, core.counters, this::updateReadGate);
+    this.writer = new FrameWriter(channel, context.counters(), this::updateReadGate);
   }
 
   Channel channel() {
@@ -65,8 +65,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     return writer;
   }
 
-  AgentCore core() {
-    return core;
+  /** What this connection's agent gave it. */
+  SessionContext context() {
+    return context;
   }
 
   long number() {
@@ -82,7 +83,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     try {
       channel.eventLoop().execute(task);
     } catch (RejectedExecutionException shuttingDown) {
-      log.debug("fake agent {} is shutting down; task dropped", core.label());
+      log.debug("fake agent {} is shutting down; task dropped", context.label());
     }
   }
 
@@ -101,22 +102,37 @@ final class Session extends ChannelInboundHandlerAdapter {
       first.writeBytes(prefix);
       prefix.release();
     }
-    ByteBuf stale = core.server.drainStale(channel.alloc());
+    ByteBuf stale = context.server().drainStale(channel.alloc());
     if (stale != null) {
       first.writeBytes(stale);
       stale.release();
     }
-    ByteBuf ready = FrameWriter.encode(channel, core.agentReady());
-    first.writeBytes(ready);
-    ready.release();
-    writer.raw(first, 1);
-    Duration interval = core.settings.telemetryInterval();
+    if (!context.settings().agentReadyOnPortOpen()) {
+      ByteBuf ready = FrameWriter.encode(channel, context.guest().agentReady());
+      first.writeBytes(ready);
+      ready.release();
+    }
+    if (first.isReadable()) {
+      writer.raw(first, context.settings().agentReadyOnPortOpen() ? 0 : 1);
+    } else {
+      first.release();
+    }
+    startTelemetry();
+    updateReadGate();
+  }
+
+  /** Telemetry at once and every period, as the agent's interval timer does from its start. */
+  private void startTelemetry() {
+    Duration interval = context.settings().telemetryInterval();
+    if (telemetry != null) {
+      telemetry.cancel(false);
+      telemetry = null;
+    }
     if (!interval.isZero()) {
       sendTelemetry();
       long nanos = interval.toNanos();
       telemetry = channel.eventLoop().scheduleAtFixedRate(this::sendTelemetry, nanos, nanos, TimeUnit.NANOSECONDS);
     }
-    updateReadGate();
   }
 
   /** Writes an unsolicited message (event, AgentReady) if the session has started. */
@@ -144,9 +160,32 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   /** A guest reset: every reply still in flight is lost, then AgentReady. */
   void reset() {
+    reset(false);
+  }
+
+  /**
+   * The agent restarted behind the port: every reply still in flight is lost; the old process may
+   * have died in the middle of a frame ({@code cutFrameFirst}: the first half of a telemetry frame);
+   * then the new process's AgentReady, and its telemetry starts over at once.
+   */
+  void reset(boolean cutFrameFirst) {
     execute(() -> {
       epoch++;
-      send(core.agentReady());
+      if (!started) {
+        return;
+      }
+      if (!channel.isActive()) {
+        // Closed since the reset chose this session: the port still takes the frame.
+        orphan(List.of(context.guest().agentReady()));
+        return;
+      }
+      if (cutFrameFirst) {
+        ByteBuf frame = FrameWriter.encode(channel, context.guest().telemetry());
+        writer.raw(frame.retainedSlice(frame.readerIndex(), frame.readableBytes() / 2), 0);
+        frame.release();
+      }
+      writer.frame(context.guest().agentReady());
+      startTelemetry();
     });
   }
 
@@ -172,17 +211,17 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   private void sendTelemetry() {
     if (!channel.isWritable()) {
-      log.debug("fake agent {}: host not reading, telemetry tick skipped", core.label());
+      log.debug("fake agent {}: host not reading, telemetry tick skipped", context.label());
       return;
     }
-    writer.frame(core.telemetry());
+    writer.frame(context.guest().telemetry());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     AgentMessage request = (AgentMessage) msg;
-    core.counters.framesReceived.incrementAndGet();
-    if (inFlight >= core.settings.maxInFlight() || (backlog != null && !backlog.isEmpty())) {
+    context.counters().framesReceived.incrementAndGet();
+    if (inFlight >= context.settings().maxInFlight() || (backlog != null && !backlog.isEmpty())) {
       // Frames decoded from the last read beyond the limit wait here; reading itself has stopped,
       // so this holds at most one read's worth.
       if (backlog == null) {
@@ -195,7 +234,7 @@ final class Session extends ChannelInboundHandlerAdapter {
   }
 
   private void process(AgentMessage request) {
-    Script.Decision decision = core.script.receive(request, number);
+    Script.Decision decision = context.script().receive(request, number);
     if (!Messages.isRequest(request.getPayloadCase())) {
       return;
     }
@@ -207,19 +246,19 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
     updateReadGate();
     int requestEpoch = epoch;
-    List<AgentMessage> now = core.answerNow(request, decision);
+    List<AgentMessage> now = context.router().answerNow(request, decision);
     if (now != null) {
       ready(new Pending(request, decision.sequence(), now, decision.fault(), requestEpoch));
       return;
     }
-    CompletionStage<List<AgentMessage>> replies = core.dispatch(request, decision);
+    CompletionStage<List<AgentMessage>> replies = context.router().dispatch(request, decision);
     replies.whenComplete((messages, error) -> execute(() ->
         ready(new Pending(request, decision.sequence(), messages == null ? List.of() : messages,
             decision.fault(), requestEpoch))));
   }
 
   private void ready(Pending pending) {
-    int batchSize = core.settings.reverseBatch();
+    int batchSize = context.settings().reverseBatch();
     if (batchSize == 0 || !channel.isActive() || !current(pending)) {
       deliver(pending);
       return;
@@ -265,7 +304,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       AgentMessage next;
-      while (inFlight < core.settings.maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
+      while (inFlight < context.settings().maxInFlight() && backlog != null && (next = backlog.pollFirst()) != null) {
         process(next);
       }
     } finally {
@@ -276,15 +315,15 @@ final class Session extends ChannelInboundHandlerAdapter {
 
   /** Replies that can no longer go out on this connection go to the guest's port instead. */
   void orphan(List<AgentMessage> replies) {
-    core.server.orphan(replies);
+    context.server().orphan(replies);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof FrameOutcome.FrameDropped) {
-      core.counters.framesDropped.incrementAndGet();
+      context.counters().framesDropped.incrementAndGet();
     } else if (evt instanceof FrameOutcome.ResyncFailed) {
-      log.debug("fake agent {}: no frame magic in 64 KiB from the host; closing like the agent", core.label());
+      log.debug("fake agent {}: no frame magic in 64 KiB from the host; closing like the agent", context.label());
       ctx.close();
     }
     ctx.fireUserEventTriggered(evt);
@@ -313,18 +352,18 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
     backlog = null;
     writer.dispose();
-    core.server.sessionClosed(this);
+    context.server().sessionClosed(this);
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("fake agent {}: connection {} failed", core.label(), number, cause);
+    log.debug("fake agent {}: connection {} failed", context.label(), number, cause);
     ctx.close();
   }
 
   private void updateReadGate() {
-    int limit = core.settings.maxInFlight();
+    int limit = context.settings().maxInFlight();
     boolean read = (started || handshaking) && !stalled && inFlight < limit && writer.backlog() < limit
         && channel.isWritable();
     if (channel.config().isAutoRead() != read) {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +43,26 @@ final class SystemHandlers {
   /** How long a simulated reboot takes before the agent says AgentReady again. */
   static final Duration REBOOT_TIME = Duration.ofMillis(500);
 
-  private SystemHandlers() {}
+  private final GuestInfo guest;
+  private final Lazy<GuestStateImpl, RuntimeException> state;
+  private final GuestControl control;
+  private final ScheduledExecutorService timers;
+  private final String label;
 
-  static AgentMessage ping(AgentCore core, AgentMessage request) {
+  SystemHandlers(GuestInfo guest, Lazy<GuestStateImpl, RuntimeException> state, GuestControl control,
+      ScheduledExecutorService timers, String label) {
+    this.guest = guest;
+    this.state = state;
+    this.control = control;
+    this.timers = timers;
+    this.label = label;
+  }
+
+  AgentMessage ping(AgentMessage request) {
     return Messages.replyTo(request).setPong(PongResponse.newBuilder()
         .setSequence(request.getPing().getSequence())
-        .setVersion(core.version())
-        .setUptimeSeconds(core.uptimeSeconds())).build();
+        .setVersion(guest.version())
+        .setUptimeSeconds(guest.uptimeSeconds())).build();
   }
 
   /**
@@ -56,43 +70,41 @@ final class SystemHandlers {
    * connection, a reboot says AgentReady again shortly. Otherwise (or with shutdownReplies) the
    * shutdown is scheduled and accepted.
    */
-  static AgentMessage shutdown(AgentCore core, AgentMessage request) {
+  AgentMessage shutdown(AgentMessage request) {
     ShutdownRequest r = request.getShutdown();
-    core.state().shutdown(new GuestState.Shutdown(r.getType(), r.getDelaySeconds(), r.getMessage()));
-    if (r.getDelaySeconds() >= 60 || core.settings.shutdownReplies()) {
+    state.get().shutdown(new GuestState.Shutdown(r.getType(), r.getDelaySeconds(), r.getMessage()));
+    if (r.getDelaySeconds() >= 60 || guest.settings().shutdownReplies()) {
       return Messages.replyTo(request).setShutdownResponse(ShutdownResponse.newBuilder().setAccepted(true)).build();
     }
     if (r.getType() == ShutdownType.SHUTDOWN_TYPE_REBOOT) {
-      core.server.forEachSession(Session::loseInFlight);
-      core.runtime.group().schedule(() -> core.server.forEachSession(Session::reset),
-          REBOOT_TIME.toMillis(), TimeUnit.MILLISECONDS);
+      control.reboot();
     } else {
-      core.server.closeConnections();
+      control.powerOff();
     }
     return null;
   }
 
-  static AgentMessage resetPassword(AgentCore core, AgentMessage request) {
+  AgentMessage resetPassword(AgentMessage request) {
     ResetPasswordRequest r = request.getResetPassword();
     ResetPasswordResponse.Builder response = ResetPasswordResponse.newBuilder();
     if (r.getUsername().isEmpty()) {
       response.setError("Username is required");
     } else {
-      core.state().passwordReset(new GuestState.PasswordReset(r.getUsername(), r.getNewPassword(), r.getExpire()));
-      log.debug("fake agent {}: password of {} reset (not applied)", core.label(), r.getUsername());
+      state.get().passwordReset(new GuestState.PasswordReset(r.getUsername(), r.getNewPassword(), r.getExpire()));
+      log.debug("fake agent {}: password of {} reset (not applied)", label, r.getUsername());
       response.setSuccess(true);
     }
     return Messages.replyTo(request).setResetPasswordResponse(response).build();
   }
 
-  static AgentMessage configureNetwork(AgentCore core, AgentMessage request) {
-    core.state().networkChange(new GuestState.NetworkChange(
+  AgentMessage configureNetwork(AgentMessage request) {
+    state.get().networkChange(new GuestState.NetworkChange(
         request.getConfigureNetwork().getNetplanConfig(), request.getConfigureNetwork().getApplyNow()));
     return Messages.replyTo(request).setConfigureNetworkResponse(
         ConfigureNetworkResponse.newBuilder().setSuccess(true)).build();
   }
 
-  static AgentMessage quiesce(AgentCore core, AgentMessage request) {
+  AgentMessage quiesce(AgentMessage request) {
     QuiesceFilesystemsRequest r = request.getQuiesce();
     QuiesceFilesystemsResponse.Builder response = QuiesceFilesystemsResponse.newBuilder();
     List<String[]> targets = new ArrayList<>();
@@ -110,16 +122,16 @@ final class SystemHandlers {
     }
     List<String> points = new ArrayList<>();
     targets.forEach(m -> points.add(m[0]));
-    GuestStateImpl state = core.state();
+    GuestStateImpl state = this.state.get();
     String busy = state.freeze(points, System.nanoTime());
     if (busy != null) {
       response.setError("Failed to freeze " + busy + ": fsfreeze: " + busy + ": Device or resource busy");
       return Messages.replyTo(request).setQuiesceResponse(response).build();
     }
     int timeout = r.getTimeoutSeconds() == 0 ? DEFAULT_QUIESCE_TIMEOUT_SECONDS : r.getTimeoutSeconds();
-    state.autoThaw(core.runtime.group().schedule(() -> {
+    state.autoThaw(timers.schedule(() -> {
       List<String> thawed = state.thaw(List.of(), true);
-      log.info("fake agent {}: auto-thawed {} after {} s", core.label(), thawed, timeout);
+      log.info("fake agent {}: auto-thawed {} after {} s", label, thawed, timeout);
     }, timeout, TimeUnit.SECONDS));
     for (String[] m : targets) {
       response.addFrozen(FrozenFilesystem.newBuilder().setMountPoint(m[0]).setDevice(m[1]).setFilesystem(m[2]).setFrozen(true));
@@ -129,16 +141,16 @@ final class SystemHandlers {
         .setAutoThawAt(Messages.timestamp(Instant.now().plusSeconds(timeout)))).build();
   }
 
-  static AgentMessage thaw(AgentCore core, AgentMessage request) {
+  AgentMessage thaw(AgentMessage request) {
     long started = System.nanoTime();
-    List<String> thawed = core.state().thaw(request.getThaw().getMountPointsList(), false);
+    List<String> thawed = state.get().thaw(request.getThaw().getMountPointsList(), false);
     return Messages.replyTo(request).setThawResponse(ThawFilesystemsResponse.newBuilder()
         .setSuccess(true)
         .addAllThawedMountPoints(thawed)
         .setFrozenDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))).build();
   }
 
-  static AgentMessage syncTime(AgentCore core, AgentMessage request) {
+  AgentMessage syncTime(AgentMessage request) {
     SyncTimeRequest r = request.getSyncTime();
     Instant now = Instant.now();
     SyncTimeResponse.Builder response = SyncTimeResponse.newBuilder().setSuccess(true);
@@ -147,35 +159,35 @@ final class SystemHandlers {
       response.setOffsetSeconds(Duration.between(now, target).toNanos() / 1e9)
           .setCurrentTime(r.getSetTime())
           .setTimeSource("manual");
-      core.state().timeSync(new GuestState.TimeSync(target, r.getForce(), now));
+      state.get().timeSync(new GuestState.TimeSync(target, r.getForce(), now));
     } else {
       response.setOffsetSeconds(0.000_412).setCurrentTime(Messages.timestamp(now)).setTimeSource("chrony");
-      core.state().timeSync(new GuestState.TimeSync(null, r.getForce(), now));
+      state.get().timeSync(new GuestState.TimeSync(null, r.getForce(), now));
     }
     return Messages.replyTo(request).setSyncTimeResponse(response).build();
   }
 
-  static AgentMessage displayResize(AgentCore core, AgentMessage request) {
+  AgentMessage displayResize(AgentMessage request) {
     DisplayResizeRequest r = request.getDisplayResize();
     DisplayResizeResponse.Builder response = DisplayResizeResponse.newBuilder();
     if (r.getWidth() == 0 || r.getHeight() == 0) {
       response.setError("Invalid resolution " + r.getWidth() + "x" + r.getHeight());
     } else {
-      core.state().display(new GuestState.Display(r.getWidth(), r.getHeight(), r.getDpi()));
+      state.get().display(new GuestState.Display(r.getWidth(), r.getHeight(), r.getDpi()));
       response.setSuccess(true).setActualWidth(r.getWidth()).setActualHeight(r.getHeight());
     }
     return Messages.replyTo(request).setDisplayResizeResponse(response).build();
   }
 
-  static AgentMessage clipboardUpdate(AgentCore core, AgentMessage request) {
+  AgentMessage clipboardUpdate(AgentMessage request) {
     ClipboardUpdateRequest r = request.getClipboardUpdate();
-    core.state().clipboard(new GuestState.Clipboard(r.getType(), r.getData(), r.getMimeType()));
+    state.get().clipboard(new GuestState.Clipboard(r.getType(), r.getData(), r.getMimeType()));
     return Messages.replyTo(request).setClipboardUpdateResponse(
         ClipboardUpdateResponse.newBuilder().setSuccess(true)).build();
   }
 
-  static AgentMessage clipboardGet(AgentCore core, AgentMessage request) {
-    GuestState.Clipboard clip = core.state().clipboard().orElse(null);
+  AgentMessage clipboardGet(AgentMessage request) {
+    GuestState.Clipboard clip = state.get().clipboard().orElse(null);
     ClipboardGetResponse.Builder response = ClipboardGetResponse.newBuilder().setSuccess(true);
     if (clip == null) {
       response.setType(ClipboardType.CLIPBOARD_TYPE_TEXT).setMimeType("text/plain");
@@ -185,7 +197,7 @@ final class SystemHandlers {
     return Messages.replyTo(request).setClipboardGetResponse(response).build();
   }
 
-  static AgentMessage capabilities(AgentCore core, AgentMessage request) {
-    return Messages.replyTo(request).setGetCapabilitiesResponse(GuestInfo.capabilities(core)).build();
+  AgentMessage capabilities(AgentMessage request) {
+    return Messages.replyTo(request).setGetCapabilitiesResponse(guest.capabilities()).build();
   }
 }

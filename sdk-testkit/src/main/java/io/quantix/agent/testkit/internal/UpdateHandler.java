@@ -25,7 +25,17 @@ import java.util.Locale;
 final class UpdateHandler {
   static final String BINARY = "/usr/local/bin/quantix-kvm-agent";
 
-  private UpdateHandler() {}
+  private final Lazy<Sandbox, IOException> sandbox;
+  private final Lazy<GuestStateImpl, RuntimeException> state;
+  private final GuestInfo guest;
+  /** The update in progress; guarded by this (the agent's own state is not safe for concurrent updates). */
+  private Download download;
+
+  UpdateHandler(Lazy<Sandbox, IOException> sandbox, Lazy<GuestStateImpl, RuntimeException> state, GuestInfo guest) {
+    this.sandbox = sandbox;
+    this.state = state;
+    this.guest = guest;
+  }
 
   /** An update in progress. */
   static final class Download {
@@ -43,20 +53,18 @@ final class UpdateHandler {
     }
   }
 
-  static AgentMessage update(AgentCore core, AgentMessage request) {
+  AgentMessage update(AgentMessage request) {
     AgentUpdateRequest r = request.getAgentUpdate();
-    AgentUpdateResponse.Builder response = AgentUpdateResponse.newBuilder().setCurrentVersion(core.version());
-    synchronized (core.updateLock) {
+    AgentUpdateResponse.Builder response = AgentUpdateResponse.newBuilder().setCurrentVersion(guest.version());
+    synchronized (this) {
       try {
-        Download download = core.download();
-        Sandbox sandbox = core.sandbox();
+        Sandbox sandbox = this.sandbox.get();
         if (r.getChunkNumber() == 0) {
           Path dir = sandbox.resolve("/tmp/limiquantix");
           Files.createDirectories(dir);
           String name = "agent-update-" + r.getTargetVersion().replaceAll("[^A-Za-z0-9._-]", "_") + ".tmp";
           download = new Download(r.getTargetVersion(), r.getChecksumSha256(), r.getTotalSize(), dir.resolve(name));
           Files.write(download.file, r.getBinaryData().toByteArray());
-          core.download(download);
         } else if (download == null) {
           return failed(request, response, "No update in progress");
         } else {
@@ -68,26 +76,27 @@ final class UpdateHandler {
           response.setSuccess(true).setState(UpdateState.UPDATE_STATE_DOWNLOADING).setProgressPercent(progress);
           return Messages.replyTo(request).setAgentUpdateResponse(response).build();
         }
-        core.download(null);
-        String actual = sha256(download.file);
-        if (!download.sha256.isEmpty() && !actual.equals(download.sha256.toLowerCase(Locale.ROOT))) {
-          Files.deleteIfExists(download.file);
-          return failed(request, response, "Checksum mismatch: expected " + download.sha256 + ", got " + actual);
+        Download finished = download;
+        download = null;
+        String actual = sha256(finished.file);
+        if (!finished.sha256.isEmpty() && !actual.equals(finished.sha256.toLowerCase(Locale.ROOT))) {
+          Files.deleteIfExists(finished.file);
+          return failed(request, response, "Checksum mismatch: expected " + finished.sha256 + ", got " + actual);
         }
         Path binary = sandbox.resolve(BINARY);
         Files.createDirectories(binary.getParent());
         if (Files.exists(binary)) {
           Files.copy(binary, binary.resolveSibling(binary.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.move(download.file, binary, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(finished.file, binary, StandardCopyOption.REPLACE_EXISTING);
         FileHandlers.chmod(binary, 0755);
-        core.state().installedUpdate(download.version);
+        state.get().installedUpdate(finished.version);
         response.setSuccess(true).setState(UpdateState.UPDATE_STATE_COMPLETE).setRestartRequired(true).setProgressPercent(100);
         return Messages.replyTo(request).setAgentUpdateResponse(response).build();
       } catch (GuestError e) {
         return failed(request, response, e.getMessage());
       } catch (IOException e) {
-        core.download(null);
+        download = null;
         return failed(request, response, "Update failed: " + Sandbox.describe(e));
       }
     }

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(ResourceLeakCheck.class)
-class ExecHandlerTest {
+/** execute as host commands, when the fake agent allows it ({@code allowHostExec}). */
+class HostExecTest {
   static FakeGuestAgent agent;
   static HostConnection host;
 
   @BeforeAll
   static void start() throws Exception {
-    agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).singleClient(false).build().start();
+    agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).singleClient(false).allowHostExec(true).build().start();
     host = HostConnection.open(agent);
     host.next();
   }
@@ -63,10 +64,19 @@ class ExecHandlerTest {
   }
 
   @Test
-  void environmentIsAddedAndWorkingDirectoryUsed(@TempDir Path dir) throws Exception {
-    ExecuteResponse r = exec(shell("echo \"$GREETING\"; pwd; test -n \"$PATH\" && echo inherited")
-        .putEnvironment("GREETING", "hi there").setWorkingDirectory(dir.toString()));
-    assertThat(r.getStdout()).isEqualTo("hi there\n" + dir.toRealPath() + "\ninherited\n");
+  void runsInTheSandboxWithACleanEnvironmentPlusTheRequestsVariables() throws Exception {
+    Files.createDirectories(agent.sandbox().resolve("work"));
+    ExecuteResponse r = exec(shell("echo \"$GREETING\"; pwd; test -n \"$PATH\" && echo path; echo \"$HOME\"")
+        .putEnvironment("GREETING", "hi there").setWorkingDirectory("/work"));
+    Path root = agent.sandbox().toRealPath();
+    assertThat(r.getStdout()).isEqualTo("hi there\n" + root.resolve("work") + "\npath\n" + root + "\n");
+    ExecuteResponse env = exec(shell("env"));
+    assertThat(env.getStdout().lines().map(l -> l.substring(0, l.indexOf('='))))
+        .as("nothing of the host's environment leaks in")
+        .allMatch(name -> java.util.Set.of("PATH", "HOME", "LANG", "PWD", "SHLVL", "_", "OLDPWD").contains(name));
+    ExecuteResponse noDir = exec(shell("pwd").setWorkingDirectory("/no/such/dir"));
+    assertThat(noDir.getExitCode()).isEqualTo(-1);
+    assertThat(noDir.getError()).startsWith("Failed to spawn: ");
     ExecuteResponse stdin = exec(shell("cat; echo done"));
     assertThat(stdin.getStdout()).as("stdin is /dev/null").isEqualTo("done\n");
   }
@@ -102,7 +112,7 @@ class ExecHandlerTest {
   @Test
   void detachedCommandAnswersAtOnceAndDiesWithTheAgent(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("pid");
-    FakeGuestAgent own = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).build().start();
+    FakeGuestAgent own = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).allowHostExec(true).build().start();
     Optional<ProcessHandle> process;
     try (HostConnection conn = HostConnection.open(own)) {
       conn.next();
