@@ -2,8 +2,8 @@ package io.quantix.agent.testkit;
 
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.registry.AgentRegistry;
-import io.quantix.agent.registry.AgentState;
-import io.quantix.agent.registry.AgentStatus;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.transport.Endpoint;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.proto.AgentMessage.PayloadCase;
-import io.quantix.agent.registry.AgentState;
+import io.quantix.agent.client.AgentState;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
