@@ -38,7 +38,8 @@ final class WatchCommand extends AgentCommand {
     AgentClient client = target.plainClient();
     Subscription telemetry = client.onTelemetry(events::offer);
     Subscription states = target.registry().addStatusListener((before, now) -> {
-      if (before.state() != now.state()) {
+      // Same state, new detail: a guest reset (the agent restarted) on a live session.
+      if (before.state() != now.state() || !before.detail().equals(now.detail())) {
         events.offer(now);
       }
     });

@@ -43,6 +43,31 @@ final class FrameScan {
   }
 
   /**
+   * What the start of a stream shows for a decoder set to {@code configured}: for AUTO the framing
+   * detected; for MAGIC or LEGACY {@code configured} when it fits or cannot be told apart, the other
+   * framing when the first bytes are clearly it (a mismatch); null while more bytes are needed.
+   */
+  static FrameFormat startFormat(ByteBuf in, FrameFormat configured, boolean endOfInput,
+      boolean requireMessageId) {
+    if (configured == FrameFormat.AUTO) {
+      return detect(in, endOfInput, requireMessageId);
+    }
+    int readable = in.readableBytes();
+    if (readable < Framing.LEGACY_HEADER_LENGTH) {
+      return endOfInput ? configured : null;
+    }
+    int first = in.getInt(in.readerIndex());
+    if (configured == FrameFormat.LEGACY) {
+      return first == Framing.MAGIC ? FrameFormat.MAGIC : FrameFormat.LEGACY;
+    }
+    if (first == Framing.MAGIC || first <= 0 || first > AUTO_DETECT_MAX_LENGTH
+        || untilMagic(in, 0, readable) < readable) {
+      return FrameFormat.MAGIC;
+    }
+    return detect(in, endOfInput, requireMessageId);
+  }
+
+  /**
    * False when bytes follow the frame that ends {@code frameLength} after the reader index and they
    * are not (the start of) a magic.
    */
