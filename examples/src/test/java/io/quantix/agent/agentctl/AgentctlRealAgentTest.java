@@ -70,6 +70,21 @@ class AgentctlRealAgentTest {
   }
 
   @Test
+  void watchPrintsAnAgentRestart() throws Exception {
+    Thread restarter = new Thread(() -> {
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.openConnections() > 0);
+      agent.restartAgent();
+    });
+    restarter.start();
+
+    AgentctlRunner.Run r = run(on(agent.endpoint(), "watch", "--count", "15"));
+    restarter.join();
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("# vm CONNECTED: ", "agent restarted");
+  }
+
+  @Test
   void interactiveExecMergesStderrSoALoudCommandDoesNotStall() {
     AgentctlRunner.Run r = run(true, on(agent.endpoint(), "--timeout", "5s", "exec", "--",
         "seq 1 20000 >&2"));

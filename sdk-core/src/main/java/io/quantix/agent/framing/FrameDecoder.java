@@ -58,7 +58,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * magic or a cut frame, and is searched for frames inside it as its bytes arrive.
    */
   private boolean trusted;
-  /** Whether the stream's start was checked (AUTO: detected; else: no mismatch). */
+  /** Start checked (AUTO: detected; LEGACY: no magic; MAGIC: until a frame decodes). */
   private boolean startChecked;
   /** How far (from the reader index) an untrusted frame was searched for frames inside it. */
   private int searched = FIRST_EMBEDDED_OFFSET;
@@ -101,12 +101,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (seen == null) {
         return;
       }
-      startChecked = true;
+      startChecked = format != FrameFormat.MAGIC;
       if (format != FrameFormat.AUTO && seen != format) {
-        failed = true;
-        stats.skipped(in.readableBytes());
-        in.skipBytes(in.readableBytes());
-        ctx.fireUserEventTriggered(new FrameOutcome.FramingMismatch(format, seen));
+        FrameOutcome.FramingMismatch mismatch = new FrameOutcome.FramingMismatch(format, seen);
+        ctx.fireUserEventTriggered(mismatch);
+        fail(ctx, in, mismatch.hint());
         return;
       }
       format = seen;
@@ -201,6 +200,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       consume(in, frameLength);
       trusted = true;
+      startChecked = true;
       stats.decoded(frameLength);
       out.add(message);
       return;

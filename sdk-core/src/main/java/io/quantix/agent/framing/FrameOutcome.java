@@ -31,8 +31,9 @@ public sealed interface FrameOutcome {
 
   /**
    * The peer speaks the other framing: a legacy decoder met the magic, or a magic decoder met a
-   * stream that starts with a complete valid legacy frame. Every later byte is discarded; the
-   * connection must be closed. {@code hint} says what to configure.
+   * stream that starts with a complete valid legacy frame. A {@link ResyncFailed} with the same hint
+   * follows: every later byte is discarded and the connection must be closed. {@link #hint()} says
+   * what to configure.
    */
   record FramingMismatch(FrameFormat expected, FrameFormat seen) implements FrameOutcome {
     /** A sentence for people: what the agent speaks and what to use. */

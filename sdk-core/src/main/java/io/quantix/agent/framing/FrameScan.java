@@ -54,17 +54,20 @@ final class FrameScan {
     }
     int readable = in.readableBytes();
     if (readable < Framing.LEGACY_HEADER_LENGTH) {
-      return endOfInput ? configured : null;
+      return endOfInput || configured == FrameFormat.MAGIC ? configured : null;
     }
     int first = in.getInt(in.readerIndex());
     if (configured == FrameFormat.LEGACY) {
       return first == Framing.MAGIC ? FrameFormat.MAGIC : FrameFormat.LEGACY;
     }
-    if (first == Framing.MAGIC || first <= 0 || first > AUTO_DETECT_MAX_LENGTH
-        || untilMagic(in, 0, readable) < readable) {
+    // MAGIC: never holds bytes back; only a whole valid legacy frame (with a sane message_id) at the
+    // reader index is a mismatch. Anything else is left to the magic scan.
+    if (!requireMessageId || first <= 0 || first > AUTO_DETECT_MAX_LENGTH
+        || readable < Framing.LEGACY_HEADER_LENGTH + first) {
       return FrameFormat.MAGIC;
     }
-    return detect(in, endOfInput, requireMessageId);
+    AgentMessage m = parse(in, in.readerIndex() + Framing.LEGACY_HEADER_LENGTH, first);
+    return m != null && validate(m, true) == null ? FrameFormat.LEGACY : FrameFormat.MAGIC;
   }
 
   /**

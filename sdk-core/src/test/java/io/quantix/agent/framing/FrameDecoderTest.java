@@ -367,8 +367,9 @@ class FrameDecoderTest {
         .feed(concat(u32(0x5154_5801L), GoldenFramesTest.LEGACY_PING_FRAME)).finish();
 
     assertThat(decoding.messages()).isEmpty();
-    assertThat(decoding.outcomes()).singleElement()
+    assertThat(decoding.outcomes()).hasSize(2).first()
         .isEqualTo(new FrameOutcome.FramingMismatch(FrameFormat.LEGACY, FrameFormat.MAGIC));
+    assertThat(decoding.outcomes().get(1)).isInstanceOf(ResyncFailed.class);
   }
 
   @Test
@@ -377,8 +378,9 @@ class FrameDecoderTest {
         .feed(GoldenFramesTest.LEGACY_PING_FRAME).finish();
 
     assertThat(decoding.messages()).isEmpty();
-    assertThat(decoding.outcomes()).singleElement()
+    assertThat(decoding.outcomes()).hasSize(2).first()
         .isEqualTo(new FrameOutcome.FramingMismatch(FrameFormat.MAGIC, FrameFormat.LEGACY));
+    assertThat(decoding.outcomes().get(1)).isInstanceOf(ResyncFailed.class);
   }
 
   @Test

@@ -246,7 +246,7 @@ final class SessionHandler extends ChannelDuplexHandler {
       if (evt instanceof FrameOutcome.FramingMismatch) {
         closeCause = AgentException.of(Code.PROTOCOL, ((FrameOutcome.FramingMismatch) evt).hint());
         ctx.close();
-      } else if (evt instanceof FrameOutcome.ResyncFailed) {
+      } else if (evt instanceof FrameOutcome.ResyncFailed && closeCause == null) {
         closeCause = AgentException.of(Code.PROTOCOL,
             "stream unreadable: " + ((FrameOutcome.ResyncFailed) evt).reason());
         ctx.close();
