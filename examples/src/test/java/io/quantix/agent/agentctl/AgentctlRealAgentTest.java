@@ -81,7 +81,7 @@ class AgentctlRealAgentTest {
     restarter.join();
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("# vm CONNECTED: ", "agent restarted");
+    assertThat(r.out()).contains(" CONNECTED: connected through ", "(agent restarted: AgentReady mid-session)");
   }
 
   @Test
