@@ -323,7 +323,7 @@ final class LinkEndpoint extends SessionOwner.Base implements CallRouter.Link, R
       } else {
         // A guest reset on a live session: listeners hear of it though the state stays.
         status.guestReset("connected through " + endpointText + ", agent " + info.version()
-            + " (agent restarted: AgentReady mid-session)");
+            + " (agent restarted: AgentReady mid-session at " + info.receivedAt() + ")");
       }
     }
   }
