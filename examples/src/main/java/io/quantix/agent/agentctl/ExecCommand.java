@@ -32,6 +32,11 @@ final class ExecCommand extends AgentCommand {
   @Option(names = "--env", paramLabel = "K=V", description = "extra environment variable (repeatable)")
   Map<String, String> env = new LinkedHashMap<>();
 
+  @Option(names = "--separate-stderr", description = "interactive: keep the command's stderr apart "
+      + "and do not run it under the guest's timeout (by default a terminal session merges stderr "
+      + "into stdout and kills a timed-out command)")
+  boolean separateStderr;
+
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command, after --")
   List<String> command;
 
@@ -70,6 +75,10 @@ final class ExecCommand extends AgentCommand {
     if (timeout != null) {
       exec = exec.withTimeout(timeout);   // checked in check(): whole seconds, at most 300 s
     }
+    if (console().interactive() && !separateStderr) {
+      // A person watching: no stderr stall (the agent reads stdout first), nothing left running.
+      exec = exec.withStderrMerged().killingOnTimeout();
+    }
     // No client timeout: the SDK derives the host deadline from the guest's limit plus a margin.
     ExecResult r = Target.await(target.plainClient().exec(exec));
     int code = exitCode(r);
@@ -84,6 +93,10 @@ final class ExecCommand extends AgentCommand {
       out.flush();
       PrintWriter err = err();
       err.print(r.stderr());
+      if (!r.stderr().isEmpty() && !r.stderr().endsWith("\n") && (r.truncated() || r.timedOut()
+          || code != r.exitCode())) {
+        err.println();   // agentctl's own line starts on a line of its own
+      }
       if (r.truncated()) {
         err.println("agentctl: the agent cut the command's output at its size limit");
       }

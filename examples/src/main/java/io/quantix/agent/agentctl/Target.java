@@ -4,7 +4,6 @@ import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentClient;
 import io.quantix.agent.client.AgentInfo;
 import io.quantix.agent.client.Pong;
-import io.quantix.agent.client.Subscription;
 import io.quantix.agent.registry.AgentRegistry;
 import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.registry.EndpointResolver;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** The one VM a subcommand talks to: its endpoints (a fallback list), its registry and client. */
 final class Target implements AutoCloseable {
@@ -106,26 +104,27 @@ final class Target implements AutoCloseable {
   }
 
   /**
-   * The agent's AgentReady data: connects (a ping) and then waits, within the timeout, for the
-   * AgentReady that every session starts with.
+   * What the session knows about the agent: connects (a ping), then waits within the timeout until
+   * its identity is complete, from AgentReady or, on a connection that gets none, from
+   * GetCapabilities + pong + telemetry (which the SDK fetches after a short grace).
    */
   AgentInfo agentInfo() throws InterruptedException, ExecutionException {
-    Optional<AgentInfo> known = client.agentInfo();
-    if (known.isPresent()) {
-      return known.get();
-    }
-    CompletableFuture<AgentInfo> ready = new CompletableFuture<>();
-    Subscription subscription = client.onAgentReady(ready::complete);
-    try {
-      ping();
-      client.agentInfo().ifPresent(ready::complete);
-      Duration wait = timeout != null ? timeout : Duration.ofSeconds(10);
-      return ready.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw AgentException.of(AgentException.Code.DEADLINE_EXCEEDED,
-          vmId + ": the agent answered pings but sent no AgentReady in time");
-    } finally {
-      subscription.close();
+    ping();
+    Duration wait = timeout != null ? timeout : Duration.ofSeconds(10);
+    long end = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Optional<AgentInfo> known = client.agentInfo();
+      if (known.isPresent() && known.get().source() != AgentInfo.Source.PONG) {
+        return known.get();
+      }
+      if (System.nanoTime() - end > 0) {
+        if (known.isPresent()) {
+          return known.get();
+        }
+        throw AgentException.of(AgentException.Code.DEADLINE_EXCEEDED,
+            vmId + ": the agent answered pings but its identity is still unknown");
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
     }
   }
 

@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "watch", description = {
     "Print telemetry as it arrives, until Ctrl-C.",
-    "Prints each report the guest pushes (every 5s) and each change of the link's state, until "
-        + "Ctrl-C or --count reports. Fails at once (exit 3) if the agent cannot be reached."})
+    "Prints each report the guest pushes (every 5s), each change of the link's state and each "
+        + "agent restart under the live session, until Ctrl-C or --count reports. Fails at once (exit 3) if the agent cannot be reached."})
 final class WatchCommand extends AgentCommand {
   @Option(names = "--count", paramLabel = "N", description = "stop after N telemetry reports")
   Integer count;
+
+  /** A status change within the same state: the agent restarted under a live session. */
+  private record GuestReset(AgentStatus status) {}
 
   @Override
   public String timeoutHelp() {
@@ -40,6 +43,9 @@ final class WatchCommand extends AgentCommand {
     Subscription states = target.registry().addStatusListener((before, now) -> {
       if (before.state() != now.state()) {
         events.offer(now);
+      } else if (!before.detail().equals(now.detail())) {
+        // Same state, new detail: a guest reset (the agent restarted) on a live session.
+        events.offer(new GuestReset(now));
       }
     });
     try {
@@ -63,6 +69,10 @@ final class WatchCommand extends AgentCommand {
           last = t;
           seen++;
           emit(Views.telemetryJson(target.vmId(), t), Views.telemetryLine(target.vmId(), t));
+        } else if (event instanceof GuestReset r) {
+          emit(Json.obj().put("event", "agentRestarted").put("vm", r.status().vmId())
+                  .put("state", r.status().state().name()).put("detail", r.status().detail()),
+              "# " + r.status().vmId() + " " + r.status().state() + ": " + r.status().detail());
         } else if (event instanceof AgentStatus s && !s.since().isBefore(connectedAt)) {
           emit(Json.obj().put("event", "status").put("vm", s.vmId()).put("state", s.state().name())
                   .put("detail", s.detail()),

@@ -3,6 +3,7 @@ package io.quantix.agent.client;
 import io.quantix.agent.proto.TelemetryReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One telemetry report the guest pushed (every 5 s by default), with when it arrived.
@@ -15,11 +16,28 @@ import java.time.Instant;
  * <p>The accessors below are the SDK's view of a report; {@link #raw()} is the escape hatch to every
  * field of the generated wire type, which may change with the agent's protocol.
  *
+ * <p>Only reports of a live session are delivered: what the agent's port held from before this
+ * host's session answered (old reports written while nobody read, one of them often cut) is
+ * dropped, never delivered as current.
+ *
  * @param report the report as the agent sent it (the same as {@link #raw()})
  * @param receivedAt wall-clock time it arrived
  * @param receivedNanos {@link System#nanoTime()} when it arrived, for {@link #age()}
+ * @param sentAt the agent's own timestamp of the report (guest clock), or null when it sent none;
+ *     see {@link #agentTimestamp()}
  */
-public record Telemetry(TelemetryReport report, Instant receivedAt, long receivedNanos) {
+public record Telemetry(TelemetryReport report, Instant receivedAt, long receivedNanos,
+    Instant sentAt) {
+
+  /** A report without the agent's timestamp. */
+  public Telemetry(TelemetryReport report, Instant receivedAt, long receivedNanos) {
+    this(report, receivedAt, receivedNanos, null);
+  }
+
+  /** When the agent made the report, by the guest's clock (its envelope timestamp), if it sent one. */
+  public Optional<Instant> agentTimestamp() {
+    return Optional.ofNullable(sentAt);
+  }
 
   /** The report as the agent sent it, every field of the wire type: the escape hatch. */
   public TelemetryReport raw() {

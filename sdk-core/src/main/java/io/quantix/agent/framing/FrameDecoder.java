@@ -58,6 +58,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * magic or a cut frame, and is searched for frames inside it as its bytes arrive.
    */
   private boolean trusted;
+  /** Start checked (AUTO: detected; LEGACY: no magic; MAGIC: until a frame decodes). */
+  private boolean startChecked;
   /** How far (from the reader index) an untrusted frame was searched for frames inside it. */
   private int searched = FIRST_EMBEDDED_OFFSET;
 
@@ -94,8 +96,19 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (format == FrameFormat.AUTO && !detect(in)) {
-      return;
+    if (!startChecked) {
+      FrameFormat seen = FrameScan.startFormat(in, format, endOfInput, requireMessageId);
+      if (seen == null) {
+        return;
+      }
+      startChecked = format != FrameFormat.MAGIC;
+      if (format != FrameFormat.AUTO && seen != format) {
+        FrameOutcome.FramingMismatch mismatch = new FrameOutcome.FramingMismatch(format, seen);
+        ctx.fireUserEventTriggered(mismatch);
+        fail(ctx, in, mismatch.hint());
+        return;
+      }
+      format = seen;
     }
     if (format == FrameFormat.LEGACY) {
       decodeLegacy(ctx, in, out);
@@ -121,14 +134,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         ctx.fireUserEventTriggered(new FrameOutcome.GarbageSkipped(rest));
       }
     }
-  }
-
-  private boolean detect(ByteBuf in) {
-    FrameFormat detected = FrameScan.detect(in, endOfInput, requireMessageId);
-    if (detected != null) {
-      format = detected;
-    }
-    return detected != null;
   }
 
   /** Decodes up to one message; returns when it has one, or needs more bytes. */
@@ -195,6 +200,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       consume(in, frameLength);
       trusted = true;
+      startChecked = true;
       stats.decoded(frameLength);
       out.add(message);
       return;
@@ -214,13 +220,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       AgentMessage message = FrameScan.parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
       DropReason problem = message == null ? DropReason.UNPARSABLE : FrameScan.validate(message, requireMessageId);
-      consume(in, Framing.LEGACY_HEADER_LENGTH + length);
       if (problem != null) {
-        stats.dropped();
-        ctx.fireUserEventTriggered(
-            new FrameOutcome.FrameDropped(problem, Framing.LEGACY_HEADER_LENGTH + length));
+        drop(ctx, in, Framing.LEGACY_HEADER_LENGTH + length, problem);
         continue;
       }
+      consume(in, Framing.LEGACY_HEADER_LENGTH + length);
       stats.decoded(Framing.LEGACY_HEADER_LENGTH + length);
       out.add(message);
       return;
@@ -391,5 +395,4 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     stats.resyncFailed();
     ctx.fireUserEventTriggered(new FrameOutcome.ResyncFailed(scanned + rest, reason));
   }
-
 }

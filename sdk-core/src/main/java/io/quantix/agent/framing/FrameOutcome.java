@@ -29,6 +29,24 @@ public sealed interface FrameOutcome {
    */
   record ResyncFailed(long bytesScanned, String reason) implements FrameOutcome {}
 
+  /**
+   * The peer speaks the other framing: a legacy decoder met the magic, or a magic decoder met a
+   * stream that starts with a complete valid legacy frame. A {@link ResyncFailed} with the same hint
+   * follows: every later byte is discarded and the connection must be closed. {@link #hint()} says
+   * what to configure.
+   */
+  record FramingMismatch(FrameFormat expected, FrameFormat seen) implements FrameOutcome {
+    /** A sentence for people: what the agent speaks and what to use. */
+    public String hint() {
+      return seen == FrameFormat.MAGIC
+          ? "framing mismatch: the agent speaks the magic framing (frames start with QTX\\x01) but "
+              + "this endpoint is set to framing=legacy; use framing=auto (or framing=magic)"
+          : "framing mismatch: the agent speaks the legacy framing (length-prefixed frames without "
+              + "magic, agents built before 2026-01-30) but this endpoint is set to framing=magic; "
+              + "use framing=auto (or framing=legacy)";
+    }
+  }
+
   /** Why a frame was dropped. */
   enum DropReason {
     /**

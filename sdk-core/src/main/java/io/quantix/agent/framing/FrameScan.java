@@ -43,6 +43,34 @@ final class FrameScan {
   }
 
   /**
+   * What the start of a stream shows for a decoder set to {@code configured}: for AUTO the framing
+   * detected; for MAGIC or LEGACY {@code configured} when it fits or cannot be told apart, the other
+   * framing when the first bytes are clearly it (a mismatch); null while more bytes are needed.
+   */
+  static FrameFormat startFormat(ByteBuf in, FrameFormat configured, boolean endOfInput,
+      boolean requireMessageId) {
+    if (configured == FrameFormat.AUTO) {
+      return detect(in, endOfInput, requireMessageId);
+    }
+    int readable = in.readableBytes();
+    if (readable < Framing.LEGACY_HEADER_LENGTH) {
+      return endOfInput || configured == FrameFormat.MAGIC ? configured : null;
+    }
+    int first = in.getInt(in.readerIndex());
+    if (configured == FrameFormat.LEGACY) {
+      return first == Framing.MAGIC ? FrameFormat.MAGIC : FrameFormat.LEGACY;
+    }
+    // MAGIC: never holds bytes back; only a whole valid legacy frame (with a sane message_id) at the
+    // reader index is a mismatch. Anything else is left to the magic scan.
+    if (!requireMessageId || first <= 0 || first > AUTO_DETECT_MAX_LENGTH
+        || readable < Framing.LEGACY_HEADER_LENGTH + first) {
+      return FrameFormat.MAGIC;
+    }
+    AgentMessage m = parse(in, in.readerIndex() + Framing.LEGACY_HEADER_LENGTH, first);
+    return m != null && validate(m, true) == null ? FrameFormat.LEGACY : FrameFormat.MAGIC;
+  }
+
+  /**
    * False when bytes follow the frame that ends {@code frameLength} after the reader index and they
    * are not (the start of) a magic.
    */

@@ -352,13 +352,35 @@ class FrameDecoderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {Framing.MAX_PAYLOAD_LENGTH + 1L, 0x5154_5801L, 0xffff_ffffL})
+  @ValueSource(longs = {Framing.MAX_PAYLOAD_LENGTH + 1L, 0xffff_ffffL})
   void legacyLengthOver16MiBFailsTheStream(long length) {
     Wire.Decoding decoding = new Wire.Decoding(FrameFormat.LEGACY)
         .feed(concat(u32(length), GoldenFramesTest.LEGACY_PING_FRAME)).finish();
 
     assertThat(decoding.messages()).isEmpty();
     assertThat(decoding.outcomes()).singleElement().isInstanceOf(ResyncFailed.class);
+  }
+
+  @Test
+  void aLegacyDecoderMeetingTheMagicReportsAFramingMismatch() {
+    Wire.Decoding decoding = new Wire.Decoding(FrameFormat.LEGACY)
+        .feed(concat(u32(0x5154_5801L), GoldenFramesTest.LEGACY_PING_FRAME)).finish();
+
+    assertThat(decoding.messages()).isEmpty();
+    assertThat(decoding.outcomes()).hasSize(2).first()
+        .isEqualTo(new FrameOutcome.FramingMismatch(FrameFormat.LEGACY, FrameFormat.MAGIC));
+    assertThat(decoding.outcomes().get(1)).isInstanceOf(ResyncFailed.class);
+  }
+
+  @Test
+  void aMagicDecoderMeetingALegacyStreamReportsAFramingMismatch() {
+    Wire.Decoding decoding = new Wire.Decoding(FrameFormat.MAGIC)
+        .feed(GoldenFramesTest.LEGACY_PING_FRAME).finish();
+
+    assertThat(decoding.messages()).isEmpty();
+    assertThat(decoding.outcomes()).hasSize(2).first()
+        .isEqualTo(new FrameOutcome.FramingMismatch(FrameFormat.MAGIC, FrameFormat.LEGACY));
+    assertThat(decoding.outcomes().get(1)).isInstanceOf(ResyncFailed.class);
   }
 
   @Test

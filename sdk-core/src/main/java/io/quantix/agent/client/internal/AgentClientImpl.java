@@ -40,7 +40,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -50,7 +49,6 @@ import java.util.function.Supplier;
 public final class AgentClientImpl implements AgentClient {
   /** Host-side margin on top of the guest's exec timeout. */
   static final Duration EXEC_MARGIN = Duration.ofSeconds(10);
-  private static final AtomicLong PING_SEQUENCE = new AtomicLong();
 
   private final VmLink link;
   private final CallOptions options;
@@ -144,19 +142,24 @@ public final class AgentClientImpl implements AgentClient {
 
   @Override
   public CompletableFuture<Pong> ping() {
-    long sequence = PING_SEQUENCE.incrementAndGet();
-    long start = System.nanoTime();
+    long sequence = PingSequence.next();
     AgentMessage request = AgentMessage.newBuilder()
         .setPing(PingRequest.newBuilder().setSequence(sequence)).build();
-    return call(Operation.PING, request, reply -> {
-      PongResponse pong = reply.getPong();
-      if (pong.getSequence() != sequence) {
-        throw AgentException.of(Code.PROTOCOL, "pong echoed sequence " + pong.getSequence()
-            + ", expected " + sequence);
-      }
-      return new Pong(sequence, pong.getVersion(), Duration.ofSeconds(pong.getUptimeSeconds()),
-          Duration.ofNanos(System.nanoTime() - start));
-    });
+    // The round trip is the frame's last write to its reply, not the wait for a session.
+    java.util.concurrent.atomic.AtomicReference<Call<Pong>> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Call<Pong> call = new Call<>(Operation.PING, request, options.deadlineFromNow(),
+        options.retryMayHaveRun(), null, false, reply -> {
+          PongResponse pong = reply.getPong();
+          if (pong.getSequence() != sequence) {
+            throw AgentException.of(Code.PROTOCOL, "pong echoed sequence " + pong.getSequence()
+                + ", expected " + sequence);
+          }
+          return new Pong(sequence, pong.getVersion(), Duration.ofSeconds(pong.getUptimeSeconds()),
+              Duration.ofNanos(self.get().roundTripNanos()));
+        }, link.completions());
+    self.set(call);
+    return link.submit(call);
   }
 
   @Override
@@ -167,11 +170,11 @@ public final class AgentClientImpl implements AgentClient {
       return CompletableFuture.failedFuture(e);
     }
     ExecuteRequest.Builder b = ExecuteRequest.newBuilder()
-        .setCommand(exec.command())
-        .addAllArgs(exec.args())
+        .setCommand(exec.wireCommand())
+        .addAllArgs(exec.wireArgs())
         .putAllEnvironment(exec.environment())
         .setWorkingDirectory(exec.workingDirectory())
-        .setTimeoutSeconds((int) exec.timeout().toSeconds())
+        .setTimeoutSeconds((int) exec.wireTimeout().toSeconds())
         .setWaitForExit(!exec.isDetached())
         .setRunAsUser(exec.user())
         .setRunAsGroup(exec.group())
@@ -182,16 +185,17 @@ public final class AgentClientImpl implements AgentClient {
             : exec.effectiveTimeout().plus(EXEC_MARGIN));
     String capability = exec.user().isEmpty() && exec.group().isEmpty() ? null : "user_context_exec";
     return call(Operation.EXECUTE, AgentMessage.newBuilder().setExecute(b).build(), deadline,
-        capability, false, AgentClientImpl::execResult);
+        capability, false, reply -> execResult(exec, reply));
   }
 
-  private static ExecResult execResult(AgentMessage reply) {
+  private static ExecResult execResult(Exec exec, AgentMessage reply) {
     ExecuteResponse r = reply.getExecuteResponse();
     if (!r.getError().isEmpty()) {
       throw AgentException.remote("exec", r.getError());
     }
     return new ExecResult(r.getExitCode(), r.getStdout(), r.getStderr(), r.getTruncated(),
-        r.getTimedOut(), Duration.ofMillis(r.getDurationMs()));
+        r.getTimedOut() || exec.killedByGuestTimeout(r.getExitCode()),
+        Duration.ofMillis(r.getDurationMs()));
   }
 
   @Override

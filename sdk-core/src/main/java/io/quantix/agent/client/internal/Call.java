@@ -30,6 +30,7 @@ final class Call<T> {
   private Stage stage = Stage.NEW;
   private String messageId;
   private long writtenNanos;
+  private long answeredNanos;
   private int attempts;
   private int sessionEpoch;
   private SessionHandler session;
@@ -66,6 +67,16 @@ final class Call<T> {
 
   long writtenNanos() {
     return writtenNanos;
+  }
+
+  /** Its reply arrived (read on the loop); for the ping's round trip. */
+  void answered(long nanos) {
+    answeredNanos = nanos;
+  }
+
+  /** From the last write of its frame to its reply: the round trip alone, without any wait. */
+  long roundTripNanos() {
+    return answeredNanos - writtenNanos;
   }
 
   int sessionEpoch() {

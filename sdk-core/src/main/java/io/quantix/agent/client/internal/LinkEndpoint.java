@@ -9,10 +9,9 @@ import io.quantix.agent.AgentException.Code;
 import io.quantix.agent.ConnectFailure;
 import io.quantix.agent.Ticker;
 import io.quantix.agent.client.AgentInfo;
-import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.AgentReadyEvent;
-import io.quantix.agent.proto.TelemetryReport;
+import io.quantix.agent.proto.PongResponse;
 import io.quantix.agent.client.AgentState;
 import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.transport.Connection;
@@ -33,18 +32,16 @@ import org.slf4j.MDC;
  * {@link Reconnector} tries again. All mutable state is confined to the VM's event loop, so
  * nothing here takes a lock; other threads hand work over with {@code loop.execute}.
  */
-final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.Owner {
+final class LinkEndpoint extends SessionOwner.Base implements CallRouter.Link, Reconnector.Owner {
   private static final Logger log = LoggerFactory.getLogger(LinkEndpoint.class);
 
-  private final String vmId;
-  private final LinkConfig config;
   private final EventLoop loop;
-  private final CompletionBatch completions;
   private final CallRouter calls;
   private final Reconnector reconnector;
   private final SessionPipeline pipeline;
   private final LinkEvents events;
   private final LinkStatus status;
+  private final SessionIdentity identity;
 
   // Loop-confined.
   private SessionHandler attempt;
@@ -57,41 +54,15 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
   LinkEndpoint(String vmId, List<Endpoint> endpoints, Function<String, List<Endpoint>> resolver,
       LinkConfig config, EventLoop loop, LinkEvents events, Consumer<VmLink.StatusChange> statusSink,
       BooleanSupplier disarmed, ConnectGate gate, Ticker ticker) {
-    this.vmId = vmId;
-    this.config = config;
+    super(vmId, config, new CompletionBatch(loop, config.callbackExecutor()));
     this.loop = loop;
     this.events = events;
-    this.completions = new CompletionBatch(loop, config.callbackExecutor());
     this.calls = new CallRouter(this, vmId, config, loop);
     this.status = new LinkStatus(vmId, events, statusSink);
     this.pipeline = new SessionPipeline(this, calls, config, loop, ticker);
+    this.identity = new SessionIdentity(events, pipeline, loop, config.resetGrace(), status::refresh);
     this.reconnector = new Reconnector(vmId, endpoints, resolver, config, loop, gate, ticker,
         disarmed, this);
-  }
-
-  @Override
-  public String vmId() {
-    return vmId;
-  }
-
-  @Override
-  public Duration resetGrace() {
-    return config.resetGrace();
-  }
-
-  @Override
-  public int keepAliveMisses() {
-    return config.keepAliveMisses();
-  }
-
-  @Override
-  public CompletionBatch completions() {
-    return completions;
-  }
-
-  @Override
-  public AgentMetrics metrics() {
-    return config.metrics();
   }
 
   @Override
@@ -104,10 +75,11 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     return status.current();
   }
 
-  /** The last AgentReady, if any. */
+  /** What gates calls: the agent's capabilities, once known (AgentReady or GetCapabilities). */
   @Override
   public AgentInfo agentInfo() {
-    return events.agentInfo();
+    AgentInfo info = events.agentInfo();
+    return info != null && info.isKnown(AgentInfo.Field.CAPABILITIES) ? info : null;
   }
 
   /** Starts connecting. */
@@ -133,6 +105,7 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     closed = true;
     reconnector.cancel();
     stopReadyTimer();
+    identity.stop();
     calls.failAll(session, attempt);
     setState(AgentState.CLOSED, "closed", null);
     SessionPipeline.closeChannels(done, session, attempt);
@@ -307,6 +280,7 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     boolean wasReady = handler.isReady();
     session = null;
     stopReadyTimer();
+    identity.stop();
     config.metrics().sessionClosed(vmId);
     if (closed) {
       return;
@@ -314,6 +288,10 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     reconnector.onSessionEnded(wasReady);
     if (status.state() == AgentState.AGENT_SILENT) {
       calls.failWaiting(unavailableNow());
+    } else if (!wasReady && cause.code() == Code.PROTOCOL) {
+      // The agent cannot be understood (a framing mismatch): waiting calls learn it now.
+      setState(AgentState.DISCONNECTED, cause.getMessage(), null);
+      calls.failWaiting(cause);
     } else {
       // Calls keep waiting (within their deadlines) for the reconnect.
       setState(AgentState.DISCONNECTED, cause.getMessage(), cause.connectFailure());
@@ -334,6 +312,7 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
     if (handler != session && handler != attempt) {
       return;
     }
+    identity.onAgentReady(handler);
     AgentInfo info = events.agentReady(event);
     try (MDC.MDCCloseable vm = MDC.putCloseable("vmId", vmId)) {
       log.debug("agent {} ready: version {} on {}", vmId, info.version(), info.hostname());
@@ -342,24 +321,34 @@ final class LinkEndpoint implements SessionOwner, CallRouter.Link, Reconnector.O
       if (status.state() != AgentState.CONNECTED) {
         becomeReady();
       } else {
-        status.refresh();
+        // A guest reset on a live session: listeners hear of it though the state stays.
+        status.guestReset("connected through " + endpointText + ", agent " + info.version()
+            + " (agent restarted: AgentReady mid-session at " + info.receivedAt() + ")");
       }
     }
   }
 
   @Override
-  public void onPongBeforeReady(SessionHandler handler) {
-    if (handler == session && status.state() != AgentState.CONNECTED) {
+  public void onPong(SessionHandler handler, PongResponse pong, boolean first) {
+    if (handler != session) {
+      return;
+    }
+    boolean news = identity.onPong(handler, pong);
+    if (first && status.state() != AgentState.CONNECTED) {
       becomeReady();
+      identity.readyWithoutAgentReady(handler);
+    } else if (news) {
+      status.refresh();
     }
   }
 
   @Override
-  public void onTelemetry(SessionHandler handler, TelemetryReport report) {
+  public void onTelemetry(SessionHandler handler, AgentMessage m) {
     if (handler == session || handler == attempt) {
-      events.telemetry(report);
+      identity.onTelemetry(events.telemetry(m));
     }
   }
+
 
   @Override
   public void onGuestEvent(SessionHandler handler, AgentMessage m) {

@@ -8,7 +8,6 @@ import io.quantix.agent.client.Telemetry;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.ErrorSeverity;
 import io.quantix.agent.proto.AgentReadyEvent;
-import io.quantix.agent.proto.TelemetryReport;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -80,13 +79,25 @@ final class LinkEvents {
     return info;
   }
 
-  void telemetry(TelemetryReport report) {
-    Telemetry t = new Telemetry(report, Instant.now(), System.nanoTime());
+  /**
+   * Stores what the session pieced together without an AgentReady (pong, capabilities, telemetry's
+   * host name): cached for status and calls, not an AgentReady for its listeners.
+   */
+  void learn(AgentInfo info) {
+    agentInfo = info;
+  }
+
+  /** Records a live telemetry report (with the agent's own timestamp) and tells its listeners. */
+  Telemetry telemetry(AgentMessage m) {
+    Instant sentAt = m.hasTimestamp() ? Instant.ofEpochSecond(m.getTimestamp().getSeconds(),
+        m.getTimestamp().getNanos()) : null;
+    Telemetry t = new Telemetry(m.getTelemetry(), Instant.now(), System.nanoTime(), sentAt);
     telemetry = t;
     Listeners<Telemetry> listeners = telemetryListeners;
     if (listeners != null) {
       listeners.publish(t);
     }
+    return t;
   }
 
   void guestEvent(AgentMessage m) {

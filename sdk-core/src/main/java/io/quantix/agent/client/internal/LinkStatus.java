@@ -95,6 +95,16 @@ final class LinkStatus {
     publish(current(), false);
   }
 
+  /**
+   * A guest reset on a live session (AgentReady mid-session): the state stays CONNECTED, the detail
+   * says so, and status listeners hear of it as a change (same state, new detail and snapshot).
+   */
+  void guestReset(String detail) {
+    AgentStatus previous = current();
+    status = status.toBuilder().detail(detail).info(null).lastTelemetry(null).build();
+    sink.accept(new VmLink.StatusChange(previous, current()));
+  }
+
   private void publish(AgentStatus next, boolean transition) {
     AgentStatus previous = current();
     status = next;

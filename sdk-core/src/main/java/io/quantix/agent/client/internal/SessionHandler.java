@@ -160,7 +160,13 @@ final class SessionHandler extends ChannelDuplexHandler {
         onAgentReady(m);
         break;
       case TELEMETRY:
-        link.onTelemetry(this, m.getTelemetry());
+        if (ready) {
+          link.onTelemetry(this, m);
+        } else {
+          // Before the first pong/AgentReady: what the port held while no host read (stale,
+          // often one report cut in two): dropped, never delivered as current.
+          link.metrics().eventDropped(link.vmId());
+        }
         break;
       case ERROR:
       case CLIPBOARD_CHANGED:
@@ -209,9 +215,11 @@ final class SessionHandler extends ChannelDuplexHandler {
           + " was answered with " + m.getPayloadCase()), true);
       return;
     }
-    if (call.operation == Operation.PING && !ready) {
+    call.answered(System.nanoTime());
+    if (call.operation == Operation.PING) {
+      boolean first = !ready;
       ready = true;
-      link.onPongBeforeReady(this);
+      link.onPong(this, m.getPong(), first);
     }
     calls.onReply(call, m);
   }
@@ -235,7 +243,10 @@ final class SessionHandler extends ChannelDuplexHandler {
       link.metrics().resync(link.vmId(), skipped - lastSkipped, (int) (dropped - lastDropped));
       lastSkipped = skipped;
       lastDropped = dropped;
-      if (evt instanceof FrameOutcome.ResyncFailed) {
+      if (evt instanceof FrameOutcome.FramingMismatch) {
+        closeCause = AgentException.of(Code.PROTOCOL, ((FrameOutcome.FramingMismatch) evt).hint());
+        ctx.close();
+      } else if (evt instanceof FrameOutcome.ResyncFailed && closeCause == null) {
         closeCause = AgentException.of(Code.PROTOCOL,
             "stream unreadable: " + ((FrameOutcome.ResyncFailed) evt).reason());
         ctx.close();

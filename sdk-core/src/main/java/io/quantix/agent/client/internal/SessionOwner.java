@@ -4,7 +4,7 @@ import io.quantix.agent.AgentException;
 import io.quantix.agent.client.AgentMetrics;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.AgentReadyEvent;
-import io.quantix.agent.proto.TelemetryReport;
+import io.quantix.agent.proto.PongResponse;
 import java.time.Duration;
 
 /**
@@ -32,10 +32,15 @@ interface SessionOwner {
 
   void onAgentReady(SessionHandler session, AgentReadyEvent event);
 
-  /** A pong came before any AgentReady: an agent that announces nothing but answers. */
-  void onPongBeforeReady(SessionHandler session);
+  /**
+   * A pong (probe or caller's ping); {@code first}: the session's first answer and no AgentReady
+   * before it (an agent that announces nothing but answers: the session is ready now).
+   */
+  void onPong(SessionHandler session, PongResponse pong, boolean first);
 
-  void onTelemetry(SessionHandler session, TelemetryReport report);
+  /** A telemetry report of a live session (the envelope carries the agent's timestamp). */
+  void onTelemetry(SessionHandler session, AgentMessage report);
+
 
   /** An unsolicited guest event (error, clipboard change). */
   void onGuestEvent(SessionHandler session, AgentMessage message);
@@ -56,5 +61,43 @@ interface SessionOwner {
 
     /** {@code call} failed; {@code mayHaveRun}: the request may have reached the agent. */
     void onCallFailed(Call<?> call, AgentException failure, boolean mayHaveRun);
+  }
+
+  /** The per-link values every owner has: VM, settings and where completions go. */
+  abstract class Base implements SessionOwner {
+    final String vmId;
+    final LinkConfig config;
+    final CompletionBatch completions;
+
+    Base(String vmId, LinkConfig config, CompletionBatch completions) {
+      this.vmId = vmId;
+      this.config = config;
+      this.completions = completions;
+    }
+
+    @Override
+    public String vmId() {
+      return vmId;
+    }
+
+    @Override
+    public Duration resetGrace() {
+      return config.resetGrace();
+    }
+
+    @Override
+    public int keepAliveMisses() {
+      return config.keepAliveMisses();
+    }
+
+    @Override
+    public CompletionBatch completions() {
+      return completions;
+    }
+
+    @Override
+    public AgentMetrics metrics() {
+      return config.metrics();
+    }
   }
 }

@@ -13,6 +13,8 @@ import io.quantix.agent.Ticker;
 import io.quantix.agent.framing.FrameDecoder;
 import io.quantix.agent.framing.FrameFormat;
 import io.quantix.agent.proto.AgentMessage;
+import io.quantix.agent.proto.GetCapabilitiesRequest;
+import io.quantix.agent.proto.GetCapabilitiesResponse;
 import io.quantix.agent.proto.PingRequest;
 import io.quantix.agent.transport.Endpoint;
 import io.quantix.agent.transport.Transports;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +38,6 @@ final class SessionPipeline {
   private final LinkConfig config;
   private final EventLoop loop;
   private final Ticker ticker;
-  private long probeSequence;
 
   SessionPipeline(SessionOwner owner, CallRouter calls, LinkConfig config, EventLoop loop,
       Ticker ticker) {
@@ -96,19 +98,34 @@ final class SessionPipeline {
     }
     Duration probeTimeout = config.keepAliveIdle().compareTo(config.readyTimeout()) < 0
         ? config.readyTimeout() : config.keepAliveIdle();
-    Call<AgentMessage> probe = new Call<>(Operation.PING,
-        AgentMessage.newBuilder().setPing(PingRequest.newBuilder().setSequence(++probeSequence))
-            .build(),
-        Deadline.after(probeTimeout, ticker), false, null, false, m -> m, Runnable::run)
-        .markInternal();
-    probe.armDeadline(() -> loop.schedule(() -> {
-      probe.deadlineFired();
-      if (!probe.isDone()) {
-        calls.abandon(probe);
-        probe.fail(AgentException.of(Code.DEADLINE_EXCEEDED, "probe"));
+    // One sequence space with callers' pings: every ping on the wire has its own number.
+    handler.send(internalCall(Operation.PING, AgentMessage.newBuilder()
+        .setPing(PingRequest.newBuilder().setSequence(PingSequence.next())).build(), probeTimeout));
+  }
+
+  /**
+   * Asks the agent for its capabilities (an internal call on {@code handler}, not retried);
+   * {@code onReply} runs on the loop with the answer; a failure is left to the next session.
+   */
+  void fetchCapabilities(SessionHandler handler, Consumer<GetCapabilitiesResponse> onReply) {
+    Call<AgentMessage> ask = internalCall(Operation.GET_CAPABILITIES, AgentMessage.newBuilder()
+        .setGetCapabilities(GetCapabilitiesRequest.getDefaultInstance()).build(),
+        config.readyTimeout());
+    ask.future.thenAccept(m -> onReply.accept(m.getGetCapabilitiesResponse()));
+    handler.send(ask);
+  }
+
+  private Call<AgentMessage> internalCall(Operation op, AgentMessage request, Duration timeout) {
+    Call<AgentMessage> call = new Call<>(op, request, Deadline.after(timeout, ticker), false, null,
+        false, m -> m, Runnable::run).markInternal();
+    call.armDeadline(() -> loop.schedule(() -> {
+      call.deadlineFired();
+      if (!call.isDone()) {
+        calls.abandon(call);
+        call.fail(AgentException.of(Code.DEADLINE_EXCEEDED, op.metricName()));
       }
-    }, probeTimeout.toNanos(), TimeUnit.NANOSECONDS));
-    handler.send(probe);
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+    return call;
   }
 
   /** Closes the sessions' channels (each once); {@code done} completes when all are closed. */

@@ -102,12 +102,15 @@ final class LinkTesting {
     }
 
     @Override
-    public void onPongBeforeReady(SessionHandler session) {
-      events.add("pong before ready");
+    public void onPong(SessionHandler session, io.quantix.agent.proto.PongResponse pong,
+        boolean first) {
+      if (first) {
+        events.add("pong before ready");
+      }
     }
 
     @Override
-    public void onTelemetry(SessionHandler session, TelemetryReport report) {
+    public void onTelemetry(SessionHandler session, AgentMessage report) {
       events.add("telemetry");
     }
 
