@@ -106,6 +106,10 @@ public final class AgentInstaller {
     long mark = System.nanoTime();
     String localSha;
     String label;
+    String stage;
+    ConfigWrite config;
+    boolean binaryReplaced;
+    boolean configWritten;
 
     Run(String vmId, InstallSpec spec, InstallProgress progress, QgaClient qga) {
       this.vmId = vmId;
@@ -117,15 +121,30 @@ public final class AgentInstaller {
 
     void done(InstallStep step, String detail) {
       long now = System.nanoTime();
-      timings.put(step, Duration.ofNanos(now - mark));
+      timings.merge(step, Duration.ofNanos(now - mark), Duration::plus);
       mark = now;
       progress.onStep(step, detail);
     }
 
     CompletableFuture<InstallResult> start() {
       String root = spec.root();
-      String stage = (root.equals("/") ? "" : root.replaceAll("/+$", ""))
-          + "/var/lib/quantix-agent-install";
+      String prefix = root.equals("/") ? "" : root.replaceAll("/+$", "");
+      stage = prefix + "/var/lib/quantix-agent-install";
+      if (spec.config() != null) {
+        try {
+          config = ConfigWrite.prepare(spec.config(), prefix);
+        } catch (AgentException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+      }
+      return run(root).whenComplete((r, e) -> {
+        if (config != null) {
+          config.discard();
+        }
+      });
+    }
+
+    CompletableFuture<InstallResult> run(String root) {
       String tmp = stage + "/quantix-agent." + Long.toHexString(
           ThreadLocalRandom.current().nextLong());
       return step(InstallStep.CHECKED, Preflight.run(qga, spec.binary(), root))
@@ -136,7 +155,9 @@ public final class AgentInstaller {
             localSha = sha256(spec.binary());
             return installedSha().thenCompose(existing -> {
               if (localSha.equals(existing)) {
-                return alreadyInstalled();
+                return config == null ? alreadyInstalled() : config.unchanged(qga)
+                    .thenCompose(same -> same ? alreadyInstalled()
+                        : configureAndStart(service));
               }
               return step(InstallStep.PUSHED,
                   exec(QgaExec.of("/bin/mkdir", "-p", "-m", "0700", stage)))
@@ -188,31 +209,67 @@ public final class AgentInstaller {
               tmp, bin)))
           .thenCompose(out -> {
             label = out.isBlank() ? null : out.trim();
+            binaryReplaced = true;
             done(InstallStep.INSTALLED, bin + (label == null ? "" : " " + label));
-            return service.restart(qga, bin).handle((v, e) -> {
-              if (e != null) {
-                return rollback(service, InstallStep.STARTED, e);
-              }
-              done(InstallStep.STARTED, "service restarted");
-              return waitReady(spec.readyTimeout()).handle((version, notReady) -> {
-                if (notReady != null) {
-                  return rollback(service, InstallStep.READY, notReady);
-                }
-                done(InstallStep.READY, version);
-                return CompletableFuture.completedFuture(
-                    new InstallResult(version, false, label, timings));
-              }).thenCompose(f -> f);
-            }).thenCompose(f -> f);
+            return configureAndStart(service);
           });
+    }
+
+    /**
+     * Writes the config when given and different (a second INSTALLED event: it is part of the
+     * install), then (re)starts the service and waits for readiness; rolls back on failure.
+     */
+    CompletableFuture<InstallResult> configureAndStart(ServiceManager service) {
+      CompletableFuture<Void> configured = config == null
+          ? CompletableFuture.completedFuture(null)
+          : config.unchanged(qga).thenCompose(same -> {
+            if (same) {
+              done(InstallStep.INSTALLED, "config " + config.target() + " unchanged");
+              return CompletableFuture.completedFuture(null);
+            }
+            configWritten = true;
+            return config.write(qga, stage).thenRun(() -> done(InstallStep.INSTALLED,
+                "config " + config.target() + " written (mode 0600)"));
+          });
+      return configured.handle((ok, failed) -> {
+        if (failed != null) {
+          return rollback(service, InstallStep.INSTALLED, failed);
+        }
+        return service.restart(qga, bin).handle((v, e) -> {
+          if (e != null) {
+            return rollback(service, InstallStep.STARTED, e);
+          }
+          done(InstallStep.STARTED, "service restarted");
+          return waitReady(spec.readyTimeout()).handle((version, notReady) -> {
+            if (notReady != null) {
+              return rollback(service, InstallStep.READY, notReady);
+            }
+            done(InstallStep.READY, version);
+            return CompletableFuture.completedFuture(
+                new InstallResult(version, false, label, timings));
+          }).thenCompose(f -> f);
+        }).thenCompose(f -> f);
+      }).thenCompose(f -> f);
     }
 
     /** Puts the previous binary back (or removes a first install) and restarts it. */
     CompletableFuture<InstallResult> rollback(ServiceManager service, InstallStep step,
         Throwable why) {
-      AgentException cause = failed(step, AgentException.from(why).getMessage()
-          + "; rolled back to the previous binary (removed on a first install)", why);
-      return exec(QgaExec.of("/bin/sh", "-c", ROLLBACK_SCRIPT, "sh", bin))
-          .thenCompose(v -> service.restart(qga, bin).exceptionally(e -> null))
+      String undone = binaryReplaced
+          ? "; rolled back to the previous binary (removed on a first install)" : "";
+      if (configWritten) {
+        undone += "; config " + config.target() + " rolled back";
+      }
+      AgentException cause = failed(step, AgentException.from(why).getMessage() + undone, why);
+      CompletableFuture<?> binaryBack = binaryReplaced
+          ? exec(QgaExec.of("/bin/sh", "-c", ROLLBACK_SCRIPT, "sh", bin))
+          : CompletableFuture.completedFuture(null);
+      return binaryBack
+          .thenCompose(v -> configWritten ? config.rollback(qga)
+              : CompletableFuture.completedFuture(null))
+          .thenCompose(v -> binaryReplaced || configWritten
+              ? service.restart(qga, bin).exceptionally(e -> null)
+              : CompletableFuture.completedFuture(null))
           .handle((v, e) -> {
             if (e != null) {
               cause.addSuppressed(e);

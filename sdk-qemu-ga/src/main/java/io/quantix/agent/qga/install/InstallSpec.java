@@ -20,9 +20,10 @@ import java.util.Optional;
  * @param guestBinary the installed path below the root
  * @param service the service manager, or null to pick one from the detected init system
  * @param readyTimeout how long to wait for the agent through the registry
+ * @param config the agent's configuration file to write (mode 0600), or null to leave it alone
  */
 public record InstallSpec(Path binary, String expectedVersion, String root, String guestBinary,
-    ServiceManager service, Duration readyTimeout) {
+    ServiceManager service, Duration readyTimeout, AgentConfigFile config) {
   /** Where the agent goes: {@code /usr/local/bin/quantix-agent}. */
   public static final String DEFAULT_GUEST_BINARY = "/usr/local/bin/quantix-agent";
   /** Readiness wait by default: 90 s (the registry's reconnect backoff reaches 30 s). */
@@ -39,6 +40,12 @@ public record InstallSpec(Path binary, String expectedVersion, String root, Stri
     }
   }
 
+  /** A spec without a config file (the form before config files existed). */
+  public InstallSpec(Path binary, String expectedVersion, String root, String guestBinary,
+      ServiceManager service, Duration readyTimeout) {
+    this(binary, expectedVersion, root, guestBinary, service, readyTimeout, null);
+  }
+
   /** {@code binary} to the default place, any version, init system detected. */
   public static InstallSpec of(Path binary) {
     return new InstallSpec(binary, null, "/", DEFAULT_GUEST_BINARY, null, DEFAULT_READY_TIMEOUT);
@@ -46,23 +53,33 @@ public record InstallSpec(Path binary, String expectedVersion, String root, Stri
 
   /** Requires the started agent to report {@code version}. */
   public InstallSpec withExpectedVersion(String version) {
-    return new InstallSpec(binary, version, root, guestBinary, service, readyTimeout);
+    return new InstallSpec(binary, version, root, guestBinary, service, readyTimeout, config);
   }
 
   /** Installs below {@code installRoot} (tests). */
   public InstallSpec withRoot(String installRoot) {
     return new InstallSpec(binary, expectedVersion, installRoot, guestBinary, service,
-        readyTimeout);
+        readyTimeout, config);
   }
 
   /** Uses {@code manager} instead of the detected init system. */
   public InstallSpec withService(ServiceManager manager) {
-    return new InstallSpec(binary, expectedVersion, root, guestBinary, manager, readyTimeout);
+    return new InstallSpec(binary, expectedVersion, root, guestBinary, manager, readyTimeout,
+        config);
   }
 
   /** Waits this long for readiness. */
   public InstallSpec withReadyTimeout(Duration timeout) {
-    return new InstallSpec(binary, expectedVersion, root, guestBinary, service, timeout);
+    return new InstallSpec(binary, expectedVersion, root, guestBinary, service, timeout, config);
+  }
+
+  /**
+   * Also writes the agent's configuration (mode 0600, atomically, before the service starts);
+   * an identical config already in place is left alone.
+   */
+  public InstallSpec withConfig(AgentConfigFile agentConfig) {
+    return new InstallSpec(binary, expectedVersion, root, guestBinary, service, readyTimeout,
+        agentConfig);
   }
 
   /** The version required, if any. */

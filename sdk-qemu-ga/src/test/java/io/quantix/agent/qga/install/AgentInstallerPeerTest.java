@@ -3,7 +3,12 @@ package io.quantix.agent.qga.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import static org.awaitility.Awaitility.await;
+
 import io.quantix.agent.AgentException;
+import io.quantix.agent.client.AgentInfo;
+import io.quantix.agent.client.AgentState;
+import io.quantix.agent.client.AgentStatus;
 import io.quantix.agent.qga.registry.GuestAgents;
 import io.quantix.agent.qga.registry.QgaResolvers;
 import io.quantix.agent.registry.AgentRegistry;
@@ -15,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -163,6 +169,133 @@ class AgentInstallerPeerTest {
     installer.install("vm1", spec().withService(tracked), InstallProgress.NONE).join();
     installer.uninstall("vm1", spec().withService(tracked)).join();
     assertThat(removed[0]).isTrue();
+    assertThat(dir.resolve("root/usr/local/bin/quantix-agent")).doesNotExist();
+  }
+
+  /**
+   * "The agent" of an upgrade test: every restart stops the running fake and starts one that
+   * announces the version of the binary now installed (looked up by its bytes); a binary
+   * without a version never becomes ready.
+   */
+  private ServiceManager runsInstalledVersion(Map<String, String> versionBySha) {
+    return (qga, bin) -> {
+      started.forEach(FakeGuestAgent::close);
+      String version = versionBySha.get(AgentInstaller.sha256(Path.of(bin)));
+      if (version != null) {
+        startsFakeAgent(version).restart(qga, bin).join();
+      }
+      return CompletableFuture.completedFuture(null);
+    };
+  }
+
+  /** A static binary with different bytes: busybox with {@code tag} appended. */
+  private Path variant(String tag) throws Exception {
+    Path copy = dir.resolve("agent-" + tag);
+    Files.write(copy, Files.readAllBytes(binary));
+    Files.writeString(copy, tag, java.nio.file.StandardOpenOption.APPEND);
+    return copy;
+  }
+
+  private String connectedVersion() {
+    AgentStatus s = registry.status("vm1");
+    return s.state() == AgentState.CONNECTED
+        ? s.agentInfo().map(AgentInfo::version).orElse("") : "";
+  }
+
+  private InstallSpec versioned(Path agent, String version, ServiceManager service) {
+    return new InstallSpec(agent, version, dir.resolve("root").toString(),
+        InstallSpec.DEFAULT_GUEST_BINARY, service, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void upgradeStopsReplacesStartsAndConfirmsTheNewVersionThroughTheRegistry() throws Exception {
+    Path a = variant("A");
+    Path b = variant("B");
+    ServiceManager service = runsInstalledVersion(Map.of(AgentInstaller.sha256(a), "1.0.0",
+        AgentInstaller.sha256(b), "2.0.0"));
+    AgentInstaller installer = new AgentInstaller(agents);
+    installer.install("vm1", versioned(a, "1.0.0", service), InstallProgress.NONE).join();
+    assertThat(connectedVersion()).isEqualTo("1.0.0");
+    InstallResult r = installer.install("vm1", versioned(b, "2.0.0", service),
+        InstallProgress.NONE).join();
+    assertThat(r.version()).isEqualTo("2.0.0");
+    assertThat(r.unchanged()).isFalse();
+    assertThat(connectedVersion()).isEqualTo("2.0.0");
+    Path installed = dir.resolve("root/usr/local/bin/quantix-agent");
+    assertThat(installed).hasSameBinaryContentAs(b);
+    assertThat(Path.of(installed + ".prev")).hasSameBinaryContentAs(a);
+    assertThat(started).hasSize(2);
+    assertThat(started.get(0).socketPath()).isEqualTo(started.get(1).socketPath());
+  }
+
+  @Test
+  void upgradeThatNeverBecomesReadyRestoresThePreviousBinaryAndVersion() throws Exception {
+    Path a = variant("A");
+    Path b = variant("B");
+    ServiceManager service = runsInstalledVersion(Map.of(AgentInstaller.sha256(a), "1.0.0"));
+    AgentInstaller installer = new AgentInstaller(agents);
+    installer.install("vm1", versioned(a, "1.0.0", service), InstallProgress.NONE).join();
+    assertThat(connectedVersion()).isEqualTo("1.0.0");
+    AgentException e = failure(installer.install("vm1", versioned(b, "2.0.0", service)
+        .withReadyTimeout(Duration.ofSeconds(3)), InstallProgress.NONE));
+    assertThat(e.getMessage()).contains("step READY", "2.0.0", "rolled back");
+    assertThat(dir.resolve("root/usr/local/bin/quantix-agent")).hasSameBinaryContentAs(a);
+    await().atMost(Duration.ofSeconds(30)).until(() -> connectedVersion().equals("1.0.0"));
+    assertThat(started).hasSize(2);
+  }
+
+  @Test
+  void configIsWrittenPrivateBeforeTheStartNeverShownAndSameConfigIsANoOp() throws Exception {
+    Files.createDirectories(dir.resolve("root/run/systemd/system"));
+    Path config = dir.resolve("root/etc/quantix-kvm/agent.yaml");
+    List<String> seenAtStart = new ArrayList<>();
+    ServiceManager service = (qga, bin) -> {
+      seenAtStart.add(Files.isRegularFile(config) ? "present" : "missing");
+      return startsFakeAgent("9.9.9").restart(qga, bin);
+    };
+    List<String> details = new ArrayList<>();
+    InstallProgress record = (step, detail) -> details.add(step + " " + detail);
+    AgentInstaller installer = new AgentInstaller(agents);
+    InstallSpec spec = spec().withService(service)
+        .withConfig(AgentConfigFile.of("token: s3cret-A\n".getBytes()));
+    installer.install("vm1", spec, record).join();
+    assertThat(Files.readString(config)).isEqualTo("token: s3cret-A\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
+        .isEqualTo("rw-------");
+    assertThat(seenAtStart).containsExactly("present");
+    assertThat(details).anyMatch(d -> d.startsWith("INSTALLED config ") && d.contains(
+        "agent.yaml written (mode 0600)"));
+    assertThat(String.join("\n", details) + spec.config()).doesNotContain("s3cret");
+    assertThat(dir.resolve("root/var/lib/quantix-agent-install")).isEmptyDirectory();
+    assertThat(dir.resolve("root/etc/quantix-kvm")).isDirectoryNotContaining(
+        p -> !p.getFileName().toString().equals("agent.yaml"));
+
+    assertThat(installer.install("vm1", spec, InstallProgress.NONE).join().unchanged()).isTrue();
+    assertThat(seenAtStart).hasSize(1);
+
+    Path local = dir.resolve("agent.yaml");
+    Files.writeString(local, "token: s3cret-B\n");
+    InstallResult changed = installer.install("vm1", spec.withConfig(AgentConfigFile.of(local)),
+        InstallProgress.NONE).join();
+    assertThat(changed.unchanged()).isFalse();
+    assertThat(seenAtStart).hasSize(2);
+    assertThat(Files.readString(config)).isEqualTo("token: s3cret-B\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void configAtAnOtherPathIsRolledBackWithTheBinaryWhenTheAgentNeverComesUp() throws Exception {
+    Path config = Files.createDirectories(dir.resolve("root/opt/qa")).resolve("agent.yaml");
+    Files.writeString(config, "old: true\n");
+    AgentException e = failure(new AgentInstaller(agents).install("vm1", spec()
+        .withService((qga, b) -> CompletableFuture.completedFuture(null))
+        .withReadyTimeout(Duration.ofSeconds(2))
+        .withConfig(AgentConfigFile.of("new: s3cret\n".getBytes()).at("/opt/qa/agent.yaml")),
+        InstallProgress.NONE));
+    assertThat(e.getMessage()).contains("step READY", "rolled back", "agent.yaml rolled back")
+        .doesNotContain("s3cret");
+    assertThat(Files.readString(config)).isEqualTo("old: true\n");
     assertThat(dir.resolve("root/usr/local/bin/quantix-agent")).doesNotExist();
   }
 }
