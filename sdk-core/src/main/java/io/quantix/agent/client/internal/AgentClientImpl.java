@@ -159,7 +159,13 @@ public final class AgentClientImpl implements AgentClient {
               Duration.ofNanos(self.get().roundTripNanos()));
         }, link.completions());
     self.set(call);
-    return link.submit(call);
+    // Judged by the registry's guard like every other request (call() does the same).
+    Guarding guarding = link.config().guarding();
+    if (!guarding.active()) {
+      return link.submit(call);
+    }
+    return guarding.run(GuardedCalls.of(vmId(), options.principal(), request),
+        () -> link.submit(call), null);
   }
 
   @Override
