@@ -131,6 +131,30 @@ class PipelinedUploadIT {
     }
   }
 
+  /**
+   * Found by the chaos soak: a failure of a later chunk that never left the client (here a
+   * progress callback throwing after two chunks) once carried mayHaveRun=false although chunks 0
+   * and 1 had already been written in the guest.
+   */
+  @Test
+  void aFailureAfterAnAcknowledgedChunkSaysTheUploadMayHaveRun() throws Exception {
+    try (Harness h = new Harness(b -> b.telemetryInterval(Duration.ZERO), b -> b)) {
+      AtomicInteger calls = new AtomicInteger();
+      byte[] data = bytes(10 * CHUNK, 7);
+      CompletableFuture<TransferResult> up = h.client.upload(data, "/written.bin",
+          UploadOptions.DEFAULT.withChunkSize(CHUNK).withWindow(1).withProgress((done, total) -> {
+            if (calls.incrementAndGet() == 2) {
+              throw new IllegalStateException("progress callback fails");
+            }
+          }));
+      assertThatThrownBy(up::join).cause().isInstanceOfSatisfying(AgentException.class, e -> {
+        assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT);
+        assertThat(e.mayHaveRun()).as("chunks 0 and 1 were written in the guest").isTrue();
+      });
+      assertThat(h.agent.sandbox().resolve("written.bin")).exists();
+    }
+  }
+
   @Test
   void cancellingMidWindowStopsTheWindowAtOnce() throws Exception {
     try (Harness h = new Harness(b -> b.telemetryInterval(Duration.ZERO), b -> b)) {

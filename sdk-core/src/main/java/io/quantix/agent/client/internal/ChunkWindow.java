@@ -101,9 +101,17 @@ abstract class ChunkWindow<R> {
     inFlight.remove(NOT_A_CHUNK, f);
   }
 
-  /** Fails the transfer (no effect once it completed). */
+  /**
+   * Fails the transfer (no effect once it completed). Once a chunk was acknowledged the guest file
+   * was already written, so the failure says the transfer may have run whatever its cause (a
+   * later chunk that was never sent, a closed registry) says of itself.
+   */
   protected final void fail(AgentException e) {
-    result.completeExceptionally(e);
+    boolean written;
+    synchronized (this) {
+      written = acknowledgedChunks > 0;
+    }
+    result.completeExceptionally(written && !e.mayHaveRun() ? e.withMayHaveRun(true) : e);
   }
 
   private void pump() {
