@@ -68,7 +68,8 @@ launcher=$(ls "$root"/sdk-testkit/target/quantix-agent-testkit-*-launcher.jar | 
 socket_dir=$(mktemp -d)
 java -jar "$launcher" --socket "$socket_dir/vm-42.agent.sock" --telemetry 1s > "$work/launcher.out" 2>&1 &
 launcher_pid=$!
-trap 'kill "$launcher_pid" 2>/dev/null; wait "$launcher_pid" 2>/dev/null; rm -rf "$socket_dir"' EXIT
+# The launcher ends by SIGTERM (status 143): under set -e that status must not become the script's.
+trap 'kill "$launcher_pid" 2>/dev/null || true; wait "$launcher_pid" 2>/dev/null || true; rm -rf "$socket_dir"' EXIT
 for _ in $(seq 1 300); do
   grep -q '^ready' "$work/launcher.out" && break
   kill -0 "$launcher_pid" 2>/dev/null || { cat "$work/launcher.out" >&2; exit 1; }
