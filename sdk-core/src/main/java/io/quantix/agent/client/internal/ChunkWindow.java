@@ -44,6 +44,7 @@ abstract class ChunkWindow<R> {
   private boolean pumping;
   private long acknowledged;
   private int acknowledgedChunks;
+  private AgentException failing;
 
   ChunkWindow(ChunkSource source, int chunkSize, int window, boolean lastAlone) {
     this.source = source;
@@ -114,8 +115,14 @@ abstract class ChunkWindow<R> {
     result.completeExceptionally(written && !e.mayHaveRun() ? e.withMayHaveRun(true) : e);
   }
 
+  private void failOnceSettled() {
+    if (inFlight.isEmpty()) {
+      fail(failing);
+    }
+  }
+
   private void pump() {
-    if (pumping) {
+    if (failing != null || pumping) {
       return;
     }
     pumping = true;
@@ -171,10 +178,18 @@ abstract class ChunkWindow<R> {
     if (result.isDone()) {
       return;
     }
+    if (failing != null) {
+      failOnceSettled();
+      return;
+    }
     try {
       AgentException wrong = e != null ? AgentException.from(e) : check(ack, n, length);
       if (wrong != null) {
-        fail(atOffset(wrong, n, at));
+        // Chunks already written still land in the guest file: the transfer fails only once
+        // they are answered (each under its own deadline), so a caller that deletes the file
+        // on failure does not see it written again behind its back.
+        failing = atOffset(wrong, n, at);
+        failOnceSettled();
         return;
       }
       acknowledged += length;
