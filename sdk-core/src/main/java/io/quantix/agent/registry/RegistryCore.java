@@ -6,6 +6,7 @@ import io.quantix.agent.client.CallOptions;
 import io.quantix.agent.client.internal.Guarding;
 import io.quantix.agent.client.internal.ConnectGate;
 import io.quantix.agent.client.internal.LinkConfig;
+import io.quantix.agent.client.internal.LinkTimers;
 import io.quantix.agent.client.internal.VmLink;
 import io.quantix.agent.registry.internal.LinkTable;
 import io.quantix.agent.transport.Endpoint;
@@ -92,7 +93,8 @@ private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
         b.transportOptions, callbacks, events, b.metrics, s.maxInFlight(), s.maxWaiting(),
         s.connectTimeout(), s.readyTimeout(), s.resetGrace(), s.keepAliveIdle(),
         s.keepAliveMisses(), s.reconnectMin(), s.reconnectMax(), s.maxAttempts(),
-        s.circuitBreaker(), Guarding.of(b.callGuard, b.auditListener));
+        s.circuitBreaker(), Guarding.of(b.callGuard, b.auditListener),
+        LinkTimers.newThread("quantix-agent-timer"));
   }
 
   /**
@@ -150,7 +152,9 @@ private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
     } catch (ExecutionException | TimeoutException e) {
       log.warn("agent sessions did not all close in time", e);
     }
-    // 2. The loops: their last tasks may still hand completions to the executors.
+    // 2. The timer thread and the loops: their last tasks may still hand completions to the
+    //    executors. The links failed every call they held, so no deadline is left to fire.
+    config.timers().close();
     if (ownedLoops != null) {
       ownedLoops.close();
     }

@@ -5,6 +5,7 @@ import io.quantix.agent.AgentException;
 import io.quantix.agent.Deadline;
 import io.quantix.agent.proto.AgentMessage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -34,8 +35,13 @@ final class Call<T> {
   private int attempts;
   private int sessionEpoch;
   private SessionHandler session;
-  private ScheduledFuture<?> deadlineTimer;
   private ScheduledFuture<?> backoffTimer;
+  // Its place in the link's DeadlineSweep (-1: not watched), the instant it is due on its deadline's
+  // ticker, and what its expiry does; set only through watchedBy.
+  int sweepIndex = -1;
+  long sweepAt;
+  private DeadlineSweep sweep;
+  private Consumer<Call<?>> onExpired;
   /** An SDK-internal probe: never retried, never counted. */
   private boolean internal;
 
@@ -138,16 +144,18 @@ final class Call<T> {
     stage = Stage.NEW;
   }
 
-  /** Arms the deadline timer once; {@code arm} is called only if none is armed yet. */
-  void armDeadline(java.util.function.Supplier<ScheduledFuture<?>> arm) {
-    if (deadlineTimer == null) {
-      deadlineTimer = arm.get();
-    }
+  /** {@code by} watches its deadline, due at {@code at}; {@code expiry} runs when it passes. */
+  void watchedBy(DeadlineSweep by, long at, Consumer<Call<?>> expiry) {
+    sweep = by;
+    sweepAt = at;
+    onExpired = expiry;
   }
 
-  /** The deadline timer fired. */
-  void deadlineFired() {
-    deadlineTimer = null;
+  /** Its deadline passed (the sweep already let it go). */
+  void expiredBySweep() {
+    if (!isDone()) {
+      onExpired.accept(this);
+    }
   }
 
   /** A retry after {@code timer}; counts the attempt. */
@@ -214,9 +222,8 @@ final class Call<T> {
       return false;
     }
     stage = Stage.DONE;
-    if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
-      deadlineTimer = null;
+    if (sweepIndex >= 0) {
+      sweep.untrack(this);
     }
     if (backoffTimer != null) {
       backoffTimer.cancel(false);

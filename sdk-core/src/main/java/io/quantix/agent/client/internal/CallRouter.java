@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The calls side of a {@link VmLink}: admission (in-flight cap, circuit breaker), dispatch to the
@@ -36,6 +37,8 @@ final class CallRouter implements SessionOwner.CallOutcomes {
   /** Set once by {@link #close}, from any thread: every call from then on fails with it. */
   private volatile AgentException closedCause;
   // Loop-confined.
+  private final DeadlineSweep deadlines;
+  private final Consumer<Call<?>> expireAction = this::expire;
   private ArrayDeque<Call<?>> waiting;
   private Set<Call<?>> backingOff;
 
@@ -64,6 +67,12 @@ final class CallRouter implements SessionOwner.CallOutcomes {
     this.vmId = vmId;
     this.config = config;
     this.loop = loop;
+    this.deadlines = new DeadlineSweep(loop, config.timers());
+  }
+
+  /** The deadlines of this link's calls, internal probes included. */
+  DeadlineSweep deadlines() {
+    return deadlines;
   }
 
   /** The circuit breaker guarding this VM's calls (made at the first call). */
@@ -200,8 +209,7 @@ final class CallRouter implements SessionOwner.CallOutcomes {
       call.fail(deadlineExceeded(call, "before it was sent"));
       return;
     }
-    call.armDeadline(() -> loop.schedule(() -> expire(call),
-        call.deadline.remaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS));
+    deadlines.track(call, expireAction);
     SessionHandler session = link.readySession();
     if (session != null) {
       send(call, session);
@@ -235,7 +243,6 @@ final class CallRouter implements SessionOwner.CallOutcomes {
   }
 
   private void expire(Call<?> call) {
-    call.deadlineFired();
     if (call.isDone()) {
       return;
     }
@@ -339,6 +346,7 @@ final class CallRouter implements SessionOwner.CallOutcomes {
         s.failAll(cause);
       }
     }
+    deadlines.clear();
   }
 
   /** Fails every call waiting for a session. */

@@ -29,10 +29,11 @@ import java.util.concurrent.Executor;
  * @param maxAttempts attempts per call, first included
  * @param breakerConfig the per-VM circuit breaker's configuration
  * @param guarding the registry's call guard and audit listener
+ * @param timers where call deadlines and keep-alive checks wait (off the I/O loops)
  */
 public record LinkConfig(EventLoops eventLoops, Transports transports,
     TransportOptions transportOptions, Executor callbackExecutor, Executor eventExecutor,
     AgentMetrics metrics, int maxInFlight, int maxWaiting, Duration connectTimeout,
     Duration readyTimeout, Duration resetGrace, Duration keepAliveIdle, int keepAliveMisses,
     Duration reconnectMin, Duration reconnectMax, int maxAttempts,
-    CircuitBreakerConfig breakerConfig, Guarding guarding) {}
+    CircuitBreakerConfig breakerConfig, Guarding guarding, LinkTimers timers) {}

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quantix.agent.AgentException;
 import io.quantix.agent.AgentException.Code;
@@ -38,6 +37,7 @@ final class SessionPipeline {
   private final LinkConfig config;
   private final EventLoop loop;
   private final Ticker ticker;
+  private final Consumer<Call<?>> probeExpired = this::probeExpired;
 
   SessionPipeline(SessionOwner owner, CallRouter calls, LinkConfig config, EventLoop loop,
       Ticker ticker) {
@@ -75,7 +75,7 @@ final class SessionPipeline {
     ch.pipeline().addLast("flush", new FlushConsolidationHandler(
             FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
         .addLast("framing", decoder)
-        .addLast("keepalive", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS))
+        .addLast("keepalive", new ReaderIdleTimer(config.timers(), idle))
         .addLast("session", handler);
     return handler;
   }
@@ -118,14 +118,13 @@ final class SessionPipeline {
   private Call<AgentMessage> internalCall(Operation op, AgentMessage request, Duration timeout) {
     Call<AgentMessage> call = new Call<>(op, request, Deadline.after(timeout, ticker), false, null,
         false, m -> m, Runnable::run).markInternal();
-    call.armDeadline(() -> loop.schedule(() -> {
-      call.deadlineFired();
-      if (!call.isDone()) {
-        calls.abandon(call);
-        call.fail(AgentException.of(Code.DEADLINE_EXCEEDED, op.metricName()));
-      }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+    calls.deadlines().track(call, probeExpired);
     return call;
+  }
+
+  private void probeExpired(Call<?> probe) {
+    calls.abandon(probe);
+    probe.fail(AgentException.of(Code.DEADLINE_EXCEEDED, probe.operation.metricName()));
   }
 
   /** Closes the sessions' channels (each once); {@code done} completes when all are closed. */

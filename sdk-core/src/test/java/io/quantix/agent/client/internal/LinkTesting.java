@@ -32,7 +32,7 @@ final class LinkTesting {
     return new LinkConfig(null, null, null, Runnable::run, Runnable::run, new AgentMetrics() { },
         16, maxWaiting, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
         Duration.ofSeconds(30), keepAliveMisses, Duration.ofMillis(100), Duration.ofSeconds(1),
-        maxAttempts, CircuitBreakerConfig.ofDefaults(), Guarding.NONE);
+        maxAttempts, CircuitBreakerConfig.ofDefaults(), Guarding.NONE, LinkTimers.onLoop());
   }
 
   /** An embedded channel whose timers run on {@code ticker}'s time. */

@@ -2,27 +2,19 @@ package io.quantix.agent.testkit.internal;
 
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.quantix.agent.transport.EventLoops;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * when epoll is unavailable) and one bounded worker executor for handlers, command execution and
  * file I/O. One per agent, or one shared by a whole fleet. Not API.
  *
- * <p>The event loops {@linkplain UntimedEventLoop sleep without a timeout} while no timer is due,
- * so an idle loop woken by a host's request does not arm and cancel a kernel timer every time.
+ * <p>The event loops are the SDK's own ({@link EventLoops#create(int, String, boolean)}): they sleep
+ * without a timeout while no timer is due, so an idle loop woken by a host's request does not arm
+ * and cancel a kernel timer every time.
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
@@ -53,8 +46,7 @@ public final class AgentRuntime implements AutoCloseable {
     if (preferNative && !nativeTransport) {
       log.info("epoll unavailable ({}); fake agent uses NIO domain sockets", Epoll.unavailabilityCause().toString());
     }
-    group = new UntimedEventLoopGroup(eventLoopThreads, new DefaultThreadFactory(name + "-io", true),
-        nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    group = EventLoops.create(eventLoopThreads, name + "-io", nativeTransport).group();
     workers = new ThreadPoolExecutor(workerThreads, workerThreads, 2, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(WORKER_QUEUE_LIMIT), new DefaultThreadFactory(name + "-worker", true)) {
       @Override
@@ -136,47 +128,6 @@ public final class AgentRuntime implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Makes {@link UntimedEventLoop}s. */
-  static final class UntimedEventLoopGroup extends MultiThreadIoEventLoopGroup {
-    UntimedEventLoopGroup(int threads, ThreadFactory threadFactory, IoHandlerFactory ioHandlerFactory) {
-      super(threads, threadFactory, ioHandlerFactory);
-    }
-
-    @Override
-    protected IoEventLoop newChild(Executor executor, IoHandlerFactory ioHandlerFactory, Object... args) {
-      return new UntimedEventLoop(this, executor, ioHandlerFactory);
-    }
-  }
-
-  /**
-   * A Netty 4.2 event loop that blocks in epoll_wait/select with no timeout while no scheduled task
-   * is pending, as Netty 4.1 did. Netty 4.2 otherwise wakes an idle loop at least once a second
-   * ({@code SCHEDULE_PURGE_INTERVAL}): its epoll loop then calls {@code epoll_pwait2} with a 1 s
-   * timeout on every sleep and its NIO loop {@code select(1000)}, so each wait arms and cancels a
-   * kernel high-resolution timer. In a KVM guest that costs about 20 µs per request/reply round
-   * trip (the timer reprogramming exits to the hypervisor, on the wake-up path), which made the fake
-   * agent answer a ping ~25 µs slower than a blocking peer. With a scheduled task pending (a
-   * telemetry tick, a delay fault, a dribble) the loop waits for it as before. Tasks scheduled from
-   * another thread wake the loop through its wake-up fd, so nothing depends on the periodic wake.
-   */
-  static final class UntimedEventLoop extends SingleThreadIoEventLoop {
-    UntimedEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlerFactory) {
-      super(parent, executor, ioHandlerFactory);
-    }
-
-    /** The next scheduled task's deadline, or -1 (the epoll loop's "none": wait untimed). */
-    @Override
-    protected long deadlineNanos() {
-      return nextScheduledTaskDeadlineNanos();
-    }
-
-    /** The next scheduled task's delay, or {@code Long.MAX_VALUE} (the NIO loop's "none": select()). */
-    @Override
-    protected long delayNanos(long currentTimeNanos) {
-      return nextScheduledTaskDeadlineNanos() == -1 ? Long.MAX_VALUE : super.delayNanos(currentTimeNanos);
     }
   }
 }

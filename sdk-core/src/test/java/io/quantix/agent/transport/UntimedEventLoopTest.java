@@ -1,4 +1,4 @@
-package io.quantix.agent.testkit.internal;
+package io.quantix.agent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,16 +9,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fake agent's event loops wait untimed while no timer is pending, and still run every timer on
- * time, on epoll and on NIO.
+ * The SDK's event loops (and the fake agent's, which are the same) wait untimed while no timer is
+ * pending, and still run every timer on time, on epoll and on NIO.
  */
 class UntimedEventLoopTest {
 
   @ParameterizedTest(name = "native transport {0}")
   @ValueSource(booleans = {true, false})
   void anIdleLoopHasNoDeadlineAndAPendingTimerSetsIt(boolean preferNative) throws Exception {
-    try (AgentRuntime runtime = AgentRuntime.create(1, 1, preferNative, "untimed-test")) {
-      AgentRuntime.UntimedEventLoop loop = (AgentRuntime.UntimedEventLoop) runtime.group().next();
+    try (EventLoops loops = EventLoops.create(1, "untimed-test", preferNative)) {
+      EventLoops.UntimedEventLoop loop = (EventLoops.UntimedEventLoop) loops.group().next();
       assertThat(loop.submit(loop::deadlineNanos).get(5, TimeUnit.SECONDS)).isEqualTo(-1L);
       assertThat(loop.submit(() -> loop.delayNanos(System.nanoTime())).get(5, TimeUnit.SECONDS))
           .isEqualTo(Long.MAX_VALUE);
@@ -36,8 +36,8 @@ class UntimedEventLoopTest {
   @ParameterizedTest(name = "native transport {0}")
   @ValueSource(booleans = {true, false})
   void timersScheduledOnAnIdleLoopStillFire(boolean preferNative) throws Exception {
-    try (AgentRuntime runtime = AgentRuntime.create(1, 1, preferNative, "untimed-test")) {
-      AgentRuntime.UntimedEventLoop loop = (AgentRuntime.UntimedEventLoop) runtime.group().next();
+    try (EventLoops loops = EventLoops.create(1, "untimed-test", preferNative)) {
+      EventLoops.UntimedEventLoop loop = (EventLoops.UntimedEventLoop) loops.group().next();
       // Let the loop go to sleep with nothing pending first.
       loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
 
