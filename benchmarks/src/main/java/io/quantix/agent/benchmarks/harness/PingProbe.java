@@ -102,8 +102,14 @@ public final class PingProbe {
     }
   }
 
+  /** Bytes allocated so far by the live threads of this JVM (the SDK's threads live throughout). */
   private static long allocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-        .getTotalThreadAllocatedBytes();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
+    }
+    return total;
   }
 }
