@@ -161,13 +161,15 @@ public final class AgentRegistry implements AutoCloseable {
    * return failed futures; {@link #client(String)} and {@link #discover(Path)} throw the typed
    * UNAVAILABLE they document). In-flight slots and circuit-breaker permits are released on every
    * path, and failures caused by the close never open a breaker. The order: (1) each VM fails its
-   * calls on its I/O loop and closes its channel, (2) the registry's own I/O loops stop, (3) its
+   * calls on its I/O loop and closes its channel, (2) its timer thread ({@code quantix-agent-timer},
+   * where call deadlines and keep-alive checks wait so that the I/O loops hold no timer) and its own
+   * I/O loops stop, (3) its
    * callback and event threads stop, after running what they were given; a completion handed to a
    * stopped executor runs on the handing thread instead of being lost.
    *
    * <p>Bounded: it returns within about 15 s even when an agent is silent or a listener blocks —
-   * at most 5 s for the sessions' channels to close, at most 5 s (Netty's own bound) for the I/O
-   * threads, and at most 5 s for the callback and event threads, after which a task still running
+   * at most 5 s for the sessions' channels to close, 1 s for the timer thread, at most 5 s (Netty's
+   * own bound) for the I/O threads, and at most 5 s for the callback and event threads, after which a task still running
    * (a blocked listener) is interrupted. Without blocked listeners it takes milliseconds.
    */
   @Override
