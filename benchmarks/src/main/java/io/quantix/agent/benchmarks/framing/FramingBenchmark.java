@@ -13,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.quantix.agent.framing.FrameDecoder;
 import io.quantix.agent.framing.FrameEncoder;
 import io.quantix.agent.framing.FrameFormat;
+import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.FileReadResponse;
 import java.io.IOException;
@@ -48,6 +49,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code protobufByteArray}: {@code toByteArray()} and {@code parseFrom(byte[])}.
  *   <li>{@code protobufDirectBuffer}: {@code writeTo} a reused direct {@link ByteBuffer} and
  *       {@code parseFrom(ByteBuffer)}.
+ *   <li>{@code floorNettyBuffer}: the least any framing through a Netty buffer does, written inline:
+ *       a buffer of the channel's allocator, the 8-byte header, the message serialised into a reused
+ *       array and copied in, copied out into an array and parsed, the buffer released. No pipeline,
+ *       no validation, no resynchronisation.
+ *   <li>{@code floorNettyBufferAllocation}: only the allocation and release of that buffer. A round
+ *       trip through a socket needs at least one buffer from the allocator, the one the transport
+ *       reads into; in this benchmark the frame's buffer stands for it. So protobuf's round trip
+ *       plus this is the lower bound of any framing on Netty.
  * </ul>
  *
  * <pre>{@code
@@ -74,6 +83,8 @@ public class FramingBenchmark {
   private ChannelPipeline pooledPipeline;
   private Capture pooledCapture;
   private ByteBuffer direct;
+  private int serializedSize;
+  private final byte[] scratch = new byte[4096];
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -97,7 +108,8 @@ public class FramingBenchmark {
     pooledCapture = new Capture();
     pooledChannel = new EmbeddedChannel(new FrameDecoder(FrameFormat.MAGIC), pooledCapture);
     pooledPipeline = pooledChannel.pipeline();
-    direct = ByteBuffer.allocateDirect(message.getSerializedSize());
+    serializedSize = message.getSerializedSize();
+    direct = ByteBuffer.allocateDirect(serializedSize);
   }
 
   @TearDown(Level.Trial)
@@ -118,6 +130,33 @@ public class FramingBenchmark {
     ByteBuf frame = FrameEncoder.encode(message, PooledByteBufAllocator.DEFAULT, FrameFormat.MAGIC);
     pooledPipeline.fireChannelRead(frame);
     return pooledCapture.take();
+  }
+
+  @Benchmark
+  public AgentMessage floorNettyBuffer() throws IOException {
+    int length = message.getSerializedSize();
+    ByteBuf frame = alloc.ioBuffer(8 + length);
+    try {
+      frame.writeInt(Framing.MAGIC);
+      frame.writeInt(length);
+      byte[] encoded = length <= scratch.length ? scratch : new byte[length];
+      CodedOutputStream output = CodedOutputStream.newInstance(encoded, 0, length);
+      message.writeTo(output);
+      frame.writeBytes(encoded, 0, length);
+      byte[] payload = new byte[frame.getInt(4)];
+      frame.getBytes(8, payload);
+      return AgentMessage.parseFrom(payload);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Benchmark
+  public ByteBuf floorNettyBufferAllocation() {
+    ByteBuf frame = alloc.ioBuffer(8 + serializedSize);
+    frame.writeInt(Framing.MAGIC);
+    frame.release();
+    return frame;
   }
 
   @Benchmark

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps a fixed number of asynchronous requests outstanding: each reply starts the next request
@@ -29,6 +30,17 @@ final class Pipeline {
     this.starter = starter;
     this.end = end;
     this.outstanding = new AtomicInteger(depth);
+  }
+
+  /** A starter for requests that return a future: its completion is the reply or the failure. */
+  static Starter ofFutures(Supplier<? extends CompletableFuture<?>> request) {
+    return (onReply, onFailure) -> request.get().whenComplete((reply, failure) -> {
+      if (failure != null) {
+        onFailure.accept(failure);
+      } else {
+        onReply.run();
+      }
+    });
   }
 
   /** Replies per second with {@code depth} requests in flight for {@code nanos}. */

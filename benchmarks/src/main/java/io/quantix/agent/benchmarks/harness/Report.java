@@ -20,9 +20,10 @@ final class Report {
   static final String QEMU_GA = "qemu-ga";
   static final String SDK_DIRECT = "SDK, direct callbacks (diag.)";
   static final String SDK_MINIMAL = "SDK ↔ minimal peer (diag.)";
+  static final String NETTY_FLOOR = "Netty floor (diag.)";
   static final String NAIVE = "naive client (1 MiB, each acked)";
   static final List<String> COLUMNS = List.of(FLOOR, SDK, GRPC_DEFAULT, GRPC_TUNED, QEMU_GA,
-      SDK_DIRECT, SDK_MINIMAL, NAIVE);
+      SDK_DIRECT, SDK_MINIMAL, NETTY_FLOOR, NAIVE);
 
   /** The table's measured rows. */
   enum Row {
@@ -292,6 +293,12 @@ final class Report {
         + "answers the captured pong with the ping's message id and sequence, answers to frames "
         + "read together in one write. Its distance from the SDK column is the fake agent's "
         + "share; its distance from the floor is the SDK's own.\n");
+    md.append("- **Netty floor (diag.)**: the least an event-loop client on Netty does, against the "
+        + "floor's server: the caller hands the captured ping frame's bytes to an I/O thread (the "
+        + "SDK's untimed epoll loop), which writes them, counts the reply's bytes and completes "
+        + "the caller's future on the I/O thread. No encoding, parsing, deadline or executor hop "
+        + "(`NettyFloor`). Its distance from the floor is what Netty and the two thread hand-offs "
+        + "of any event-loop client cost; the SDK's distance from it is what the SDK adds.\n");
     md.append("- **gRPC-java** ").append(grpcVersion()).append(": unary call over a Unix "
         + "domain socket, Netty epoll (`NettyServerBuilder`/`NettyChannelBuilder` with "
         + "`DomainSocketAddress`, `EpollServerDomainSocketChannel`/`EpollDomainSocketChannel`, "

@@ -60,13 +60,7 @@ final class SdkSubject implements Subject {
 
   @Override
   public double pipelined(int depth, long nanos) throws Exception {
-    return Pipeline.run(depth, nanos, (onReply, onFailure) -> client.ping().whenComplete((p, e) -> {
-      if (e != null) {
-        onFailure.accept(e);
-      } else {
-        onReply.run();
-      }
-    }));
+    return Pipeline.run(depth, nanos, Pipeline.ofFutures(client::ping));
   }
 
   /** Uploads {@code data} with the default options; returns the nanoseconds taken. */

@@ -157,6 +157,9 @@ public final class SideBySide {
       FloorClient floor = new FloorClient(echo, sink, source, frames.pingFrame(),
           DEPTHS[DEPTHS.length - 1], floorServer.pid());
       open.add(floor);
+      NettyFloor nettyFloor = new NettyFloor(Report.NETTY_FLOOR, echo, sink, source, frames.pingFrame(),
+          frames.pongFrame().length, floorServer.pid());
+      open.add(nettyFloor);
       SdkSubject sdk = new SdkSubject(Report.SDK, agentSocket, false, agent.pid());
       open.add(sdk);
       SdkSubject sdkDirect = new SdkSubject(Report.SDK_DIRECT, agentSocket, true, agent.pid());
@@ -170,8 +173,8 @@ public final class SideBySide {
       GrpcEcho grpcT = new GrpcEcho(Report.GRPC_TUNED, grpcTunedSocket, true, frames.ping(),
           grpcTuned.pid());
       open.add(grpcT);
-      List<Subject> subjects = new ArrayList<>(List.of(floor, sdk, sdkDirect, sdkMinimal, grpcD,
-          grpcT));
+      List<Subject> subjects = new ArrayList<>(List.of(floor, nettyFloor, sdk, sdkDirect,
+          sdkMinimal, grpcD, grpcT));
       startQemuGa(work).ifPresent(ga -> {
         open.add(ga);
         subjects.add(ga);
@@ -190,7 +193,7 @@ public final class SideBySide {
       vias.add(new Transfers.Via("the fsync peer, 16 KiB reads", sdkOn(disk, "fsync-agent-16k",
           open), naive(disk.resolve("fsync-agent-16k.sock"), open), disk.resolve("fsync-agent-16k"),
           fsyncBytes, null, Report.Row.DOWNLOAD_16K));
-      new Transfers(report, this::say).run(floor, vias, settings.iterations());
+      new Transfers(report, this::say).run(floor, nettyFloor, vias, settings.iterations());
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {

@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The transfer rows: the SDK beside a raw stream copy (floor) and the naive client through the
- * plain fake agent, and the SDK beside the naive client through the real-agent-like fsync peers.
+ * The transfer rows: the SDK beside a raw stream copy (floor, and the same copy through Netty) and
+ * the naive client through the plain fake agent, and the SDK beside the naive client through the
+ * real-agent-like fsync peers.
  * Within an iteration the clients of a row go in an order that rotates with the iteration.
  */
 final class Transfers {
@@ -35,7 +36,8 @@ final class Transfers {
     long run() throws IOException;
   }
 
-  void run(FloorClient floor, List<Via> vias, int iterations) throws IOException {
+  void run(FloorClient floor, NettyFloor nettyFloor, List<Via> vias, int iterations)
+      throws IOException {
     for (Via via : vias) {
       say.accept("transfers through " + via.name() + ", " + (via.bytes() >> 20) + " MiB: 1 warm-up + "
           + iterations + " iterations each way");
@@ -56,6 +58,8 @@ final class Transfers {
           if (via.upload() == Report.Row.UPLOAD) {
             names.add(Report.FLOOR);
             ups.add(() -> floor.upload(via.bytes()));
+            names.add(Report.NETTY_FLOOR);
+            ups.add(() -> nettyFloor.upload(via.bytes()));
           }
           measure(via.upload(), names, ups, it, mib);
           long uploaded = Files.size(via.sandbox().resolve(UPLOAD_PATH.substring(1)));
@@ -73,6 +77,8 @@ final class Transfers {
         if (via.download() == Report.Row.DOWNLOAD) {
           names.add(Report.FLOOR);
           downs.add(() -> floor.download(via.bytes()));
+          names.add(Report.NETTY_FLOOR);
+          downs.add(() -> nettyFloor.download(via.bytes()));
         }
         measure(via.download(), names, downs, it, mib);
       }
