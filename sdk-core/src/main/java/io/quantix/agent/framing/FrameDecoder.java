@@ -12,6 +12,8 @@ import java.util.List;
  * the agent does: bytes are skipped until a magic, zero or oversize lengths are skipped, and frames
  * that do not parse or carry no payload are dropped. Nothing is allocated from an untrusted length:
  * bytes accumulate in Netty's cumulation buffer as they arrive and a frame is parsed only once whole.
+ * While a frame of 64 KiB or more arrives, the reads' own buffers are kept
+ * side by side (a composite cumulation) rather than copied into one growing buffer.
  * Problems are fired as {@link FrameOutcome} user events and counted in {@link #stats()}; after
  * {@link FrameOutcome.ResyncFailed} every further byte is discarded and the owner should close.
  * Messages and outcomes reach the next handler in stream order (at most one message per
@@ -34,6 +36,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** {@link #frameAt} verdicts besides an offset. */
   private static final int UNDECIDED = -1;
   private static final int NOT_A_FRAME = 0;
+  /**
+   * A frame at least this long that is still arriving gathers in a composite buffer: each read's
+   * buffer is kept as it is instead of being copied into one growing buffer (which Netty grows by
+   * doubling, copying and zeroing it each time), and the frame is copied once, when it parses.
+   */
+  static final int GATHER_LENGTH = 64 * 1024;
 
   private final FramingStats stats = new FramingStats();
   private final boolean requireMessageId;
@@ -62,6 +70,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean startChecked;
   /** How far (from the reader index) an untrusted frame was searched for frames inside it. */
   private int searched = FIRST_EMBEDDED_OFFSET;
+  /** Whether reads are gathered in a composite buffer for a long frame still arriving. */
+  private boolean gathering;
 
   /** A decoder that drops frames without a sane message_id, as a host should. */
   public FrameDecoder(FrameFormat format) {
@@ -172,6 +182,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (available < frameLength) {
         if (!endOfInput) {
           seen = available;
+          gatherIfLong(frameLength);
           return;
         }
         // never to complete, and no frame inside: cut short
@@ -216,6 +227,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       if (in.readableBytes() < Framing.LEGACY_HEADER_LENGTH + length) {
+        gatherIfLong(Framing.LEGACY_HEADER_LENGTH + length);
         return;
       }
       AgentMessage message = FrameScan.parse(in, start + Framing.LEGACY_HEADER_LENGTH, length);
@@ -377,8 +389,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     ctx.fireUserEventTriggered(new FrameOutcome.FrameDropped(reason, bytes));
   }
 
+  /** Gathers the next reads without merging them while a frame this long is incomplete. */
+  private void gatherIfLong(int frameLength) {
+    if (frameLength >= GATHER_LENGTH && !gathering) {
+      gathering = true;
+      setCumulator(COMPOSITE_CUMULATOR);
+    }
+  }
+
   /** Moves past {@code bytes}; the next frame is not trusted unless the caller says so. */
   private void consume(ByteBuf in, int bytes) {
+    if (gathering) {
+      // Short frames merge again: a composite costs more per byte looked at than it saves them.
+      gathering = false;
+      setCumulator(MERGE_CUMULATOR);
+    }
     in.skipBytes(bytes);
     seen = 0;
     cutCount = 0;

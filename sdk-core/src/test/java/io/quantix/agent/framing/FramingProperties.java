@@ -294,7 +294,7 @@ class FramingProperties {
     });
   }
 
-  private static void assertCostAtMostTheFrameAfterTheCut(Truncated c, List<AgentMessage> decoded) {
+  static void assertCostAtMostTheFrameAfterTheCut(Truncated c, List<AgentMessage> decoded) {
     List<AgentMessage> afterFirst = c.after().subList(1, c.after().size());
     assertThat(decoded.size()).isGreaterThanOrEqualTo(c.before().size() + afterFirst.size());
     assertThat(decoded.subList(0, c.before().size())).isEqualTo(c.before());
