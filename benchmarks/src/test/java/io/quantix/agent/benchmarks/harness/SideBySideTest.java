@@ -24,7 +24,8 @@ class SideBySideTest {
     String md = Files.readString(file);
     assertThat(md)
         .contains("| Measure | floor | SDK | gRPC default | gRPC tuned | qemu-ga | "
-            + Report.SDK_DIRECT + " | " + Report.SDK_MINIMAL + " | " + Report.NAIVE
+            + Report.SDK_DIRECT + " | " + Report.SDK_MINIMAL + " | " + Report.NETTY_FLOOR + " | "
+            + Report.NAIVE
             + " | SDK/floor | SDK/gRPC tuned | SDK/naive | Targets |")
         .contains("- Machine: ").contains("- JDK: ").contains("- Date: ")
         .contains("quick mode");
@@ -32,16 +33,18 @@ class SideBySideTest {
       String line = md.lines().filter(l -> l.startsWith("| " + row.label)).findFirst()
           .orElseThrow(() -> new AssertionError("no row " + row.label + " in\n" + md));
       String[] cells = line.split("\\|");
-      // cells[1] is the label; the SDK is measured in every row, the floor in all but the
-      // fsync peer's rows (no raw copy through an agent), the naive client in the transfer rows
+      // cells[1] is the label; the SDK is measured in every row, the floor and the Netty floor in
+      // all but the fsync peer's rows (no raw copy through an agent), the naive client in the
+      // transfer rows
       boolean transfer = row.unit.equals("MiB/s");
       boolean fsyncPeer = transfer && row != Report.Row.UPLOAD && row != Report.Row.DOWNLOAD;
       if (!fsyncPeer) {
         assertThat(cells[2]).as(row + " floor").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+        assertThat(cells[9]).as(row + " Netty floor").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
       }
       assertThat(cells[3]).as(row + " SDK").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
       if (transfer) {
-        assertThat(cells[9]).as(row + " naive").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
+        assertThat(cells[10]).as(row + " naive").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
       } else {
         assertThat(cells[4]).as(row + " gRPC default").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
         assertThat(cells[5]).as(row + " gRPC tuned").matches(" [0-9.]+ \\([0-9.]+–[0-9.]+\\) ");
