@@ -15,15 +15,15 @@ import io.quantix.agent.proto.AgentMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
  * Properties of the framing codec, 1,000 examples each. Streams are fed to a decoder in random
  * slices of tracked pooled buffers; every property also fails on a leaked buffer.
  */
+@ExtendWith(Leaks.PerTest.class)
 class FramingProperties {
   private static final int EXAMPLES = 1000;
   /** Shrinking long streams is slow; a bounded search still gives a small counterexample. */
@@ -34,16 +34,6 @@ class FramingProperties {
    */
   private static final int MAX_READS = 100;
   private static final int MAX_BUFFERED = Framing.HEADER_LENGTH + Framing.MAX_PAYLOAD_LENGTH;
-
-  @BeforeEach
-  void trackLeaks() {
-    Leaks.reset();
-  }
-
-  @AfterEach
-  void noLeaks() {
-    Leaks.assertNone();
-  }
 
   // ---- (a) round trip ----
 

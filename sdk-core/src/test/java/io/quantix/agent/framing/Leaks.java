@@ -11,6 +11,9 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Makes Netty's leak detector fail tests. Every buffer is tracked (PARANOID) and every leak Netty
@@ -38,6 +41,19 @@ final class Leaks {
   }
 
   private Leaks() {}
+
+  /** {@code @ExtendWith(Leaks.PerTest.class)}: every test starts clean and fails on a leak. */
+  static final class PerTest implements BeforeEachCallback, AfterEachCallback {
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      reset();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+      assertNone();
+    }
+  }
 
   /** Reports of leaks that happened before now are dropped: call before the code under test runs. */
   static void reset() {

@@ -16,9 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quicktheories.core.Gen;
 
 /**
@@ -27,19 +26,10 @@ import org.quicktheories.core.Gen;
  * both framings, a long frame cut short costs no more than a short one, and short frames merge
  * their reads again afterwards.
  */
+@ExtendWith(Leaks.PerTest.class)
 class LongFrameGatherTest {
   private static final int EXAMPLES = 150;
   private static final int MAX_READS = 80;
-
-  @BeforeEach
-  void trackLeaks() {
-    Leaks.reset();
-  }
-
-  @AfterEach
-  void noLeaks() {
-    Leaks.assertNone();
-  }
 
   /** A transfer chunk of 64 KiB to 320 KiB, its bytes rich in the magic's bytes. */
   static AgentMessage longMessage(Draw draw) {
