@@ -28,6 +28,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
   /** Up to this payload length a message is serialised into a byte[] and copied into the frame. */
   private static final int SMALL_MESSAGE_LENGTH = 4096;
   /**
+   * A frame longer than this is built from pieces of at most this length. Netty's default
+   * allocator pools buffers up to 1 MiB; a frame carrying a 1 MiB chunk is a few bytes over that
+   * and would otherwise get a fresh, zeroed buffer outside the pool on every chunk.
+   */
+  static final int LARGE_FRAME_PIECE = 1024 * 1024;
+  /**
    * The byte[] a small message is serialised into, one per thread: a channel's writes all run on
    * its event loop thread, so this is the channel's reused buffer without making the encoder
    * per-channel (it stays {@code @Sharable}); encoding is synchronous, so no two uses overlap.
@@ -106,7 +112,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
       int length, ByteBufAllocator alloc, FrameFormat format) {
     boolean magic = format != FrameFormat.LEGACY;
     int header = magic ? Framing.HEADER_LENGTH : Framing.LEGACY_HEADER_LENGTH;
-    ByteBuf buf = alloc.ioBuffer(header + length);
+    boolean large = header + length > LARGE_FRAME_PIECE;
+    ByteBuf buf = large ? LargeFrames.allocate(alloc, header + length, LARGE_FRAME_PIECE)
+        : alloc.ioBuffer(header + length);
     try {
       if (magic) {
         buf.writeInt(Framing.MAGIC);
@@ -115,7 +123,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
       int at = buf.writerIndex();
       CodedOutputStream output;
       byte[] small = null;
-      if (buf.hasArray()) {
+      if (large) {
+        output = LargeFrames.output(buf);
+      } else if (buf.hasArray()) {
         output = CodedOutputStream.newInstance(buf.array(), buf.arrayOffset() + at, length);
       } else if (length > SMALL_MESSAGE_LENGTH && buf.nioBufferCount() == 1) {
         // Serialise straight into the frame buffer: no intermediate byte[].
@@ -129,7 +139,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         writeStamp(output, stampId, stampMillis);
       }
       message.writeTo(output);
-      output.checkNoSpaceLeft();
+      if (large) {
+        output.flush();
+        LargeFrames.checkFilled(buf, at + length);
+      } else {
+        output.checkNoSpaceLeft();
+      }
       if (small != null) {
         buf.setBytes(at, small, 0, length);
       }

@@ -1,6 +1,8 @@
 package io.quantix.agent.testkit.internal;
 
 import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import io.quantix.agent.proto.CreateDirectoryRequest;
@@ -105,17 +107,12 @@ final class FileHandlers {
       long wanted = r.getLength() > 0 ? Math.min(r.getLength(), chunk) : chunk;
       long singleRead = maxSingleRead == 0 ? Long.MAX_VALUE : maxSingleRead;
       long remaining = Math.max(0, size - r.getOffset());
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Math.min(wanted, singleRead),
-          Math.min(remaining, Framing.MAX_PAYLOAD_LENGTH)));
-      int n = 0;
-      if (buffer.hasRemaining()) {
-        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-          n = Math.max(0, file.read(buffer, r.getOffset()));
-        }
-      }
-      buffer.flip();
+      int capacity = (int) Math.min(Math.min(wanted, singleRead),
+          Math.min(remaining, Framing.MAX_PAYLOAD_LENGTH));
+      ByteString data = capacity == 0 ? ByteString.EMPTY : readAt(path, r.getOffset(), capacity);
+      int n = data.size();
       response.setSuccess(true)
-          .setData(ByteString.copyFrom(buffer))
+          .setData(data)
           .setEof(n < wanted || r.getOffset() + n >= size)
           .setTotalSize(size)
           .setMode((Integer) attrs.get("mode"))
@@ -126,6 +123,23 @@ final class FileHandlers {
       response.setError("Failed to open file: " + Sandbox.describe(e));
     }
     return Messages.replyTo(request).setFileReadResponse(response).build();
+  }
+
+  /**
+   * One read() of at most {@code capacity} bytes at {@code offset}. The file is read into a pooled
+   * direct buffer, then copied once into the array the reply owns: reading into a heap buffer
+   * instead costs a zeroed array, the JDK's copy through its own temporary direct buffer, and the
+   * copy into the reply, per chunk.
+   */
+  private static ByteString readAt(Path path, long offset, int capacity) throws IOException {
+    ByteBuf buffer = ByteBufAllocator.DEFAULT.directBuffer(capacity);
+    try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer target = buffer.nioBuffer(0, capacity);
+      file.read(target, offset);
+      return ByteString.copyFrom(target.flip());
+    } finally {
+      buffer.release();
+    }
   }
 
   AgentMessage stat(AgentMessage request) {
