@@ -104,7 +104,7 @@ public interface AgentClient {
    */
   CompletableFuture<ExecResult> exec(Exec exec);
 
-  /** Writes a local file into the guest, in sequential acknowledged chunks. Not idempotent. */
+  /** Writes a local file into the guest, in chunks (see {@link UploadOptions}). Not idempotent. */
   CompletableFuture<TransferResult> upload(Path local, String remotePath, UploadOptions options);
 
   /** Writes a stream into the guest; the stream is read on the callback executor and not closed. */
@@ -118,7 +118,12 @@ public interface AgentClient {
   CompletableFuture<TransferResult> download(String remotePath, Path local,
       DownloadOptions options);
 
-  /** Reads a guest file into a stream, in order; the stream is not closed. Idempotent. */
+  /**
+   * Reads a guest file into a stream, in order; the stream is not closed. Idempotent. The stream
+   * is written on the callback executor, and must not keep the array {@code write} hands it after
+   * the call returns (the SDK reuses it for later chunks, as {@code InputStream.transferTo} reuses
+   * its buffer): a stream that queues writes must copy them.
+   */
   CompletableFuture<TransferResult> download(String remotePath, OutputStream sink,
       DownloadOptions options);
 

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.quantix.agent.framing.FrameOutcome.DropReason;
+import io.quantix.agent.internal.FrameArrays;
 import io.quantix.agent.proto.AgentMessage;
 import java.io.IOException;
 
@@ -115,6 +116,8 @@ final class FrameScan {
    * A heap buffer is read in place (protobuf copies what it keeps). Anything else is copied once
    * into a private array that protobuf then reads as immutable: bytes fields share it rather than
    * being copied again (protobuf 4.x itself copies a direct buffer whole and then every bytes field).
+   * A long frame's array may be a reused one ({@link FrameArrays}), given back by a download once
+   * its chunk is written.
    */
   static AgentMessage parse(ByteBuf in, int index, int length) {
     try {
@@ -122,9 +125,9 @@ final class FrameScan {
       if (in.hasArray()) {
         input = CodedInputStream.newInstance(in.array(), in.arrayOffset() + index, length);
       } else {
-        byte[] copy = new byte[length];
-        in.getBytes(index, copy);
-        input = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
+        byte[] copy = FrameArrays.lend(length);
+        in.getBytes(index, copy, 0, length);
+        input = UnsafeByteOperations.unsafeWrap(copy, 0, length).newCodedInput();
         input.enableAliasing(true);
       }
       input.setSizeLimit(length);

@@ -35,7 +35,9 @@ import java.util.concurrent.CompletableFuture;
  * {@value #MAX_REQUESTS_IN_FLIGHT}), so a 16 KiB build and a 1 MiB build both keep the channel
  * busy. Memory is bounded: no range more than two windows past the bytes already written is asked
  * for. A reply's data is the frame's own bytes (the decoder copies a frame once out of the socket
- * buffer and protobuf aliases it), written to the sink without another copy ({@link SinkOutput}).
+ * buffer and protobuf aliases it), written to the sink without another copy ({@link SinkOutput});
+ * the frame's array is then given back, so the next long frame is copied into it rather than into
+ * a new, zeroed one.
  */
 final class Download {
   private final AgentClientImpl client;
@@ -226,7 +228,8 @@ final class Download {
   private void drainToSink() throws IOException {
     while (!received.isEmpty() && received.firstKey() == written) {
       com.google.protobuf.ByteString chunk = received.pollFirstEntry().getValue();
-      SinkOutput.writeTo(chunk, sink);
+      // The chunk's last use: its frame array goes back for the next long frame.
+      SinkOutput.writeLast(chunk, sink);
       buffered -= chunk.size();
       written += chunk.size();
       options.progress().onProgress(written, total);

@@ -3,6 +3,7 @@ package io.quantix.agent.client.internal;
 import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.quantix.agent.internal.FrameArrays;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -19,6 +20,8 @@ final class SinkOutput extends ByteOutput {
   /** Bytes of a direct-buffer-backed string copied per write to the stream. */
   private static final int DIRECT_COPY = 64 * 1024;
   private final OutputStream sink;
+  /** The array of the last lazy write: the string's own, given back when it is the last use. */
+  private byte[] own;
 
   private SinkOutput(OutputStream sink) {
     this.sink = sink;
@@ -27,6 +30,21 @@ final class SinkOutput extends ByteOutput {
   /** Writes {@code data} to {@code sink}; byte-array-backed strings go out as their own array. */
   static void writeTo(ByteString data, OutputStream sink) throws IOException {
     UnsafeByteOperations.unsafeWriteTo(data, new SinkOutput(sink));
+  }
+
+  /**
+   * Writes {@code data} to {@code sink} as {@link #writeTo} does, as the last use of its bytes:
+   * once the stream has returned, the array behind them goes back to {@link FrameArrays} for the
+   * next long frame. The caller must hold the only reference to {@code data}, and the stream must
+   * not keep the array it is handed (streams do not: {@code InputStream.transferTo} reuses its
+   * buffer the same way).
+   */
+  static void writeLast(ByteString data, OutputStream sink) throws IOException {
+    SinkOutput output = new SinkOutput(sink);
+    UnsafeByteOperations.unsafeWriteTo(data, output);
+    if (output.own != null) {
+      FrameArrays.giveBack(output.own);
+    }
   }
 
   @Override
@@ -42,7 +60,11 @@ final class SinkOutput extends ByteOutput {
   @Override
   public void writeLazy(byte[] value, int offset, int length) throws IOException {
     sink.write(value, offset, length);
+    // A string of more than one array (a rope) is not a reply's data: give none of them back.
+    own = own == null ? value : NOT_ONE_ARRAY;
   }
+
+  private static final byte[] NOT_ONE_ARRAY = new byte[0];
 
   @Override
   public void write(ByteBuffer value) throws IOException {

@@ -61,4 +61,31 @@ class SinkOutputTest {
 
     assertThat(sink.bytes.toByteArray()).isEqualTo(chunk.toByteArray());
   }
+
+  @Test
+  void aChunksLastWriteGivesItsFrameArrayBackForTheNextLongFrame() throws Exception {
+    byte[] frame = io.quantix.agent.internal.FrameArrays.lend(300_000);
+    ByteString chunk = UnsafeByteOperations.unsafeWrap(frame, 0, 300_000).substring(40);
+    RecordingSink sink = new RecordingSink();
+
+    SinkOutput.writeLast(chunk, sink);
+
+    assertThat(sink.arrays).containsExactly(frame);
+    assertThat(io.quantix.agent.internal.FrameArrays.lend(300_000)).isSameAs(frame);
+  }
+
+  @Test
+  void aStringOfSeveralArraysIsWrittenButNoneIsGivenBack() throws Exception {
+    byte[] first = io.quantix.agent.internal.FrameArrays.lend(200_000);
+    byte[] second = io.quantix.agent.internal.FrameArrays.lend(200_000);
+    ByteString rope = UnsafeByteOperations.unsafeWrap(first)
+        .concat(UnsafeByteOperations.unsafeWrap(second));
+    RecordingSink sink = new RecordingSink();
+
+    SinkOutput.writeLast(rope, sink);
+
+    assertThat(sink.bytes.size()).isEqualTo(first.length + second.length);
+    byte[] next = io.quantix.agent.internal.FrameArrays.lend(200_000);
+    assertThat(next).isNotSameAs(first).isNotSameAs(second);
+  }
 }
