@@ -24,8 +24,11 @@ import java.util.Map;
 public final class FrameArrays {
   /** Shorter frames get a new array: below this, allocation is cheap and arrays are many. */
   public static final int MIN_LENGTH = 64 * 1024;
-  /** Lengths are rounded up to a multiple of this, so a class serves frames of nearby sizes. */
-  static final int GRANULE = 64 * 1024;
+  /**
+   * Lengths are rounded up to a multiple of this, so that a class serves frames of nearby sizes (a
+   * download's replies differ by the length of their fields) at a cost of at most 4 KiB per array.
+   */
+  static final int GRANULE = 4 * 1024;
   /** Bytes of free arrays kept at most, over every size. */
   static final long MAX_FREE_BYTES = 16L * 1024 * 1024;
 
