@@ -1,7 +1,5 @@
 package io.quantix.agent.benchmarks.harness;
 
-import com.google.protobuf.CodedOutputStream;
-import io.quantix.agent.framing.Framing;
 import io.quantix.agent.proto.AgentMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,10 +15,9 @@ import java.util.HexFormat;
  * <ul>
  *   <li>{@code --echo PATH --reply HEX}: for every whole frame read, writes the reply frame (the
  *       pong the fake agent sends the SDK); replies to frames read together go out in one write.
- *   <li>{@code --respond PATH --pong HEX}: a minimal agent for the SDK (a diagnostic, not the
- *       floor): parses each whole ping frame and answers it with the given pong message carrying
- *       the ping's message id and sequence, the answers to frames read together in one write.
- *       No AgentReady: the SDK's readiness probe is a ping, and its pong makes the session ready.
+ *   <li>{@code --respond PATH --pong HEX [--file-size BYTES]}: a minimal agent for the SDK (a
+ *       diagnostic, not the floor, {@link MinimalAgent}): pings, and reads, writes and stats of
+ *       files that are never stored, every file being {@code BYTES} long.
  *   <li>{@code --sink PATH}: reads to end of stream, then writes the byte count (8 bytes).
  *   <li>{@code --source PATH}: reads a byte count (8 bytes), writes that many bytes, closes.
  * </ul>
@@ -40,6 +37,7 @@ public final class FloorServer {
     Path respond = null;
     byte[] reply = null;
     AgentMessage pongMessage = null;
+    long fileSize = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--echo": echo = Path.of(args[i + 1]); break;
@@ -48,6 +46,7 @@ public final class FloorServer {
         case "--reply": reply = HexFormat.of().parseHex(args[i + 1]); break;
         case "--respond": respond = Path.of(args[i + 1]); break;
         case "--pong": pongMessage = AgentMessage.parseFrom(HexFormat.of().parseHex(args[i + 1])); break;
+        case "--file-size": fileSize = Long.parseLong(args[i + 1]); break;
         default: throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -59,7 +58,8 @@ public final class FloorServer {
     byte[] pong = reply;
     serve(UnixSocket.listen(echo), ch -> echo(ch, pong));
     AgentMessage pongTemplate = pongMessage;
-    serve(UnixSocket.listen(respond), ch -> respond(ch, pongTemplate));
+    long size = fileSize;
+    serve(UnixSocket.listen(respond), ch -> MinimalAgent.serve(ch, pongTemplate, size));
     serve(UnixSocket.listen(sink), FloorServer::sink);
     serve(UnixSocket.listen(source), FloorServer::source);
     System.out.println("ready");
@@ -111,43 +111,6 @@ public final class FloorServer {
         }
         out.put(pong);
       }
-      out.flip();
-      UnixSocket.writeFully(ch, out);
-    }
-  }
-
-  private static void respond(SocketChannel ch, AgentMessage template) throws IOException {
-    ByteBuffer in = ByteBuffer.allocate(256 * 1024);
-    ByteBuffer out = ByteBuffer.allocate(256 * 1024);
-    while (ch.read(in) >= 0) {
-      in.flip();
-      out.clear();
-      while (in.remaining() >= 8) {
-        int length = in.getInt(in.position() + 4);
-        if (in.remaining() - 8 < length) {
-          break;
-        }
-        AgentMessage ping = AgentMessage.parseFrom(ByteBuffer.wrap(in.array(),
-            in.arrayOffset() + in.position() + 8, length));
-        in.position(in.position() + 8 + length);
-        if (ping.getPayloadCase() != AgentMessage.PayloadCase.PING) {
-          continue;
-        }
-        AgentMessage pong = template.toBuilder().setMessageId(ping.getMessageId())
-            .setPong(template.getPong().toBuilder().setSequence(ping.getPing().getSequence()))
-            .build();
-        int size = pong.getSerializedSize();
-        if (out.remaining() < 8 + size) {
-          out.flip();
-          UnixSocket.writeFully(ch, out);
-          out.clear();
-        }
-        out.putInt(Framing.MAGIC).putInt(size);
-        CodedOutputStream coded = CodedOutputStream.newInstance(out);
-        pong.writeTo(coded);
-        coded.flush();
-      }
-      in.compact();
       out.flip();
       UnixSocket.writeFully(ch, out);
     }

@@ -289,10 +289,12 @@ final class Report {
         + "`directExecutor()`), own registry, own session to the same fake agent. Its distance "
         + "from the SDK column is the cost of handing each reply to the callback executor.\n");
     md.append("- **SDK ↔ minimal peer (diag.)**: the default SDK against a minimal blocking Java peer "
-        + "(in the floor server's process, no Netty, no executor) that parses each ping frame and "
-        + "answers the captured pong with the ping's message id and sequence, answers to frames "
-        + "read together in one write. Its distance from the SDK column is the fake agent's "
-        + "share; its distance from the floor is the SDK's own.\n");
+        + "(in the floor server's process, no Netty, no executor, `MinimalAgent`) that parses each "
+        + "ping frame and answers the captured pong with the ping's message id and sequence, "
+        + "answers to frames read together in one write. In the upload and download rows it "
+        + "answers reads with bytes of one cached array and counts written bytes without storing "
+        + "them (stat returns the count): no file system. Its distance from the SDK column is the "
+        + "fake agent's share; its distance from the floor is the SDK's own.\n");
     md.append("- **Netty floor (diag.)**: the least an event-loop client on Netty does, against the "
         + "floor's server: the caller hands the captured ping frame's bytes to an I/O thread (the "
         + "SDK's untimed epoll loop), which writes them, counts the reply's bytes and completes "

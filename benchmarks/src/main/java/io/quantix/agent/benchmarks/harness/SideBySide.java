@@ -140,7 +140,8 @@ public final class SideBySide {
       Path minimal = work.resolve("minimal-agent.sock");
       Peer floorServer = Peer.startJava("floor", FloorServer.class, List.of("--echo",
           echo.toString(), "--reply", pongHex, "--respond", minimal.toString(), "--pong",
-          pongPayloadHex, "--sink", sink.toString(), "--source", source.toString()), logs);
+          pongPayloadHex, "--file-size", Long.toString(settings.transferBytes()), "--sink",
+          sink.toString(), "--source", source.toString()), logs);
       open.add(floorServer);
       Path grpcDefaultSocket = work.resolve("grpc-default.sock");
       Path grpcTunedSocket = work.resolve("grpc-tuned.sock");
@@ -193,7 +194,8 @@ public final class SideBySide {
       vias.add(new Transfers.Via("the fsync peer, 16 KiB reads", sdkOn(disk, "fsync-agent-16k",
           open), naive(disk.resolve("fsync-agent-16k.sock"), open), disk.resolve("fsync-agent-16k"),
           fsyncBytes, null, Report.Row.DOWNLOAD_16K));
-      new Transfers(report, this::say).run(floor, nettyFloor, vias, settings.iterations());
+      new Transfers(report, this::say).run(floor, nettyFloor, sdkMinimal, vias,
+          settings.iterations());
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {

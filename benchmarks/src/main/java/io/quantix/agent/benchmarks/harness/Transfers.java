@@ -36,8 +36,12 @@ final class Transfers {
     long run() throws IOException;
   }
 
-  void run(FloorClient floor, NettyFloor nettyFloor, List<Via> vias, int iterations)
-      throws IOException {
+  /**
+   * @param minimal the SDK against the minimal agent, which answers transfers of {@code bytes} of
+   *     the plain fake agent's rows without a file system (beside them, as a diagnostic)
+   */
+  void run(FloorClient floor, NettyFloor nettyFloor, SdkSubject minimal, List<Via> vias,
+      int iterations) throws IOException {
     for (Via via : vias) {
       say.accept("transfers through " + via.name() + ", " + (via.bytes() >> 20) + " MiB: 1 warm-up + "
           + iterations + " iterations each way");
@@ -60,6 +64,8 @@ final class Transfers {
             ups.add(() -> floor.upload(via.bytes()));
             names.add(Report.NETTY_FLOOR);
             ups.add(() -> nettyFloor.upload(via.bytes()));
+            names.add(Report.SDK_MINIMAL);
+            ups.add(() -> minimal.upload(data, UPLOAD_PATH));
           }
           measure(via.upload(), names, ups, it, mib);
           long uploaded = Files.size(via.sandbox().resolve(UPLOAD_PATH.substring(1)));
@@ -79,6 +85,8 @@ final class Transfers {
           downs.add(() -> floor.download(via.bytes()));
           names.add(Report.NETTY_FLOOR);
           downs.add(() -> nettyFloor.download(via.bytes()));
+          names.add(Report.SDK_MINIMAL);
+          downs.add(() -> minimal.download(DOWNLOAD_PATH, via.bytes()));
         }
         measure(via.download(), names, downs, it, mib);
       }
