@@ -1,2 +1,2 @@
-/** Internals shared by every package of sdk-core (argument checks); not API. */
+/** Internals shared by every package of sdk-core (argument checks, reused frame arrays); not API. */
 package io.quantix.agent.internal;

@@ -322,8 +322,9 @@ final class Report {
         .append(TimeUnit.NANOSECONDS.toMillis(settings.pingNanos()))
         .append(" ms of sequential pings (p50/p99 over every round trip) and ")
         .append(TimeUnit.NANOSECONDS.toMillis(settings.pipelineNanos()))
-        .append(" ms per pipelined depth, each after a short re-warm; transfers: one warm-up "
-        + "round, then each iteration alternates which goes first.\n");
+        .append(" ms per pipelined depth, each after a short re-warm; transfers: ")
+        .append(Transfers.WARMUP_ROUNDS).append(" warm-up rounds, then each iteration alternates "
+        + "which goes first.\n");
     if (!framing.isEmpty()) {
       md.append("- Framing JMH: `io.quantix.agent.benchmarks.framing`, payload sizes ")
           .append(String.join(" and ", JmhFraming.SIZES)).append(" bytes (the ping's order of "

@@ -18,6 +18,11 @@ import java.util.function.Consumer;
 final class Transfers {
   static final String UPLOAD_PATH = "/bench/upload.bin";
   static final String DOWNLOAD_PATH = "/bench/download.bin";
+  /**
+   * Unmeasured rounds first: one round of 256 MiB leaves the JIT still compiling the transfer
+   * paths (a quarter of the client's samples), so each client's first rows measured its compiler.
+   */
+  static final int WARMUP_ROUNDS = 3;
 
   /** One agent to transfer through: the SDK and the naive client on it, and its rows. */
   record Via(String name, SdkSubject sdk, NaiveClient naive, Path sandbox, long bytes,
@@ -43,7 +48,8 @@ final class Transfers {
   void run(FloorClient floor, NettyFloor nettyFloor, SdkSubject minimal, List<Via> vias,
       int iterations) throws IOException {
     for (Via via : vias) {
-      say.accept("transfers through " + via.name() + ", " + (via.bytes() >> 20) + " MiB: 1 warm-up + "
+      say.accept("transfers through " + via.name() + ", " + (via.bytes() >> 20) + " MiB: "
+          + WARMUP_ROUNDS + " warm-up + "
           + iterations + " iterations each way");
       byte[] data = new byte[Math.toIntExact(via.bytes())];
       fill(data);
@@ -51,7 +57,7 @@ final class Transfers {
       Files.createDirectories(download.getParent());
       Files.write(download, data);
       double mib = via.bytes() / (double) (1 << 20);
-      for (int it = -1; it < iterations; it++) {
+      for (int it = -WARMUP_ROUNDS; it < iterations; it++) {
         if (via.upload() != null) {
           List<String> names = new ArrayList<>();
           List<Timed> ups = new ArrayList<>();
