@@ -14,13 +14,16 @@ import java.nio.ByteBuffer;
  * string ({@code toByteArray()}), so that the stream cannot change the string's bytes: for a
  * download that is one more allocation, zeroing and copy of every chunk on the callback thread (a
  * sixth of the client's CPU per MiB in the profile of issue 15). A download's chunk is a reply's
- * data, read once by the download and dropped after this write, so the stream may see its array.
+ * data, read once by the download and dropped after this write, so the stream may see its array;
+ * {@link #writeLast} then gives the array back for the next long frame.
  */
 final class SinkOutput extends ByteOutput {
   /** Bytes of a direct-buffer-backed string copied per write to the stream. */
   private static final int DIRECT_COPY = 64 * 1024;
+  /** Marks a string written from more than one array: none of them is given back. */
+  private static final byte[] NOT_ONE_ARRAY = new byte[0];
   private final OutputStream sink;
-  /** The array of the last lazy write: the string's own, given back when it is the last use. */
+  /** The array of the string's one lazy write ({@link #NOT_ONE_ARRAY} after a second one). */
   private byte[] own;
 
   private SinkOutput(OutputStream sink) {
@@ -63,8 +66,6 @@ final class SinkOutput extends ByteOutput {
     // A string of more than one array (a rope) is not a reply's data: give none of them back.
     own = own == null ? value : NOT_ONE_ARRAY;
   }
-
-  private static final byte[] NOT_ONE_ARRAY = new byte[0];
 
   @Override
   public void write(ByteBuffer value) throws IOException {
