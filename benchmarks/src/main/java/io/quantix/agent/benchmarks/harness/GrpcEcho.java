@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Default: gRPC's default executors on both sides. Tuned: {@code directExecutor()} on both.
  */
-final class GrpcEcho implements Subject {
+final class GrpcEcho extends NamedSubject {
   static final String SERVICE = "quantix.bench.Echo";
   static final MethodDescriptor<AgentMessage, AgentMessage> METHOD =
       MethodDescriptor.<AgentMessage, AgentMessage>newBuilder()
@@ -43,15 +43,12 @@ final class GrpcEcho implements Subject {
           .setResponseMarshaller(ProtoUtils.marshaller(AgentMessage.getDefaultInstance()))
           .build();
 
-  private final String name;
   private final EventLoopGroup group;
   private final ManagedChannel channel;
   private final AgentMessage request;
-  private final long peerPid;
 
   GrpcEcho(String name, Path socket, boolean tuned, AgentMessage request, long peerPid) {
-    this.name = name;
-    this.peerPid = peerPid;
+    super(name, peerPid);
     this.request = request;
     this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     NettyChannelBuilder b = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
@@ -63,16 +60,6 @@ final class GrpcEcho implements Subject {
     }
     this.channel = b.build();
     roundTrip();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public long peerPid() {
-    return peerPid;
   }
 
   @Override

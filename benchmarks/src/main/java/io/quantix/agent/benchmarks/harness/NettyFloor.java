@@ -26,16 +26,14 @@ import java.util.concurrent.TimeUnit;
  * nothing else. The floor client has no hand-off at all, so this column's distance from it is what
  * Netty and the two hand-offs cost, and the SDK's distance from this column is what the SDK adds.
  */
-final class NettyFloor implements Subject {
+final class NettyFloor extends NamedSubject {
   /** What an upload writes, 1 MiB at a time: as the floor client's copy buffer. */
   private static final ByteBuf COPY = Unpooled.unreleasableBuffer(
       Unpooled.directBuffer(FloorServer.COPY_BUFFER, FloorServer.COPY_BUFFER)
           .writerIndex(FloorServer.COPY_BUFFER));
 
-  private final String name;
   private final Path sink;
   private final Path source;
-  private final long peerPid;
   private final EventLoops loops;
   private final Channel channel;
   private final ByteBuf ping;
@@ -43,10 +41,9 @@ final class NettyFloor implements Subject {
 
   NettyFloor(String name, Path echo, Path sink, Path source, byte[] pingFrame, int pongFrameLength,
       long peerPid) throws IOException {
-    this.name = name;
+    super(name, peerPid);
     this.sink = sink;
     this.source = source;
-    this.peerPid = peerPid;
     this.loops = EventLoops.create(1, "netty-floor", true);
     this.ping = Unpooled.unreleasableBuffer(Unpooled.directBuffer(pingFrame.length)
         .writeBytes(pingFrame));
@@ -58,16 +55,6 @@ final class NettyFloor implements Subject {
       throw e;
     }
     roundTrip();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public long peerPid() {
-    return peerPid;
   }
 
   @Override

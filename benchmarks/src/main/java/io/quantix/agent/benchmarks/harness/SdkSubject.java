@@ -16,11 +16,9 @@ import java.util.Map;
 /**
  * The SDK: one registry with default settings (or with direct callbacks), one client, one session.
  */
-final class SdkSubject implements Subject {
+final class SdkSubject extends NamedSubject {
   static final String VM = "bench-vm";
 
-  private final String name;
-  private final long peerPid;
   private final AgentRegistry registry;
   private final AgentClient client;
 
@@ -30,8 +28,7 @@ final class SdkSubject implements Subject {
    * @param directCallbacks complete futures on the I/O thread ({@code callbackExecutor(Runnable::run)})
    */
   SdkSubject(String name, Path agentSocket, boolean directCallbacks, long peerPid) {
-    this.name = name;
-    this.peerPid = peerPid;
+    super(name, peerPid);
     AgentRegistry.Builder b = AgentRegistry.builder()
         .resolver(EndpointResolver.explicit(Map.of(VM,
             List.of(Endpoint.parse("unix:" + agentSocket.toAbsolutePath())))));
@@ -41,16 +38,6 @@ final class SdkSubject implements Subject {
     this.registry = b.build();
     this.client = registry.client(VM);
     client.ping().join();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public long peerPid() {
-    return peerPid;
   }
 
   @Override
