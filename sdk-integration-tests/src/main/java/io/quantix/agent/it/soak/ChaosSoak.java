@@ -182,9 +182,15 @@ public final class ChaosSoak {
         AgentClient base = clients.get(random.nextInt(clients.size()));
         int dice = random.nextInt(100);
         if (dice < 10) {
+          long interruptions = Probes.interruptions();
           long t0 = System.nanoTime();
           base.status();
-          ledger.status(base.vmId(), System.nanoTime() - t0);
+          long took = System.nanoTime() - t0;
+          if (Probes.interruptions() == interruptions) {
+            ledger.status(base.vmId(), took);
+          } else {
+            ledger.statusInterrupted(took);
+          }
           continue;
         }
         long deadlineMillis = 500 + random.nextInt(2_501);

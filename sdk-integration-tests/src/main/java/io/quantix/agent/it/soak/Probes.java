@@ -7,8 +7,11 @@ import io.quantix.agent.registry.EndpointResolver;
 import io.quantix.agent.testkit.FakeGuestAgent;
 import io.quantix.agent.transport.Endpoint;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +24,19 @@ import java.util.stream.Stream;
 
 /** Measurements of the process around the soak: threads, fds, heap, leaked buffers. */
 final class Probes {
+  private static final Path THREAD_STATUS = Path.of("/proc/thread-self/status");
+  private static final String INVOLUNTARY = "nonvoluntary_ctxt_switches:";
   private Probes() {}
 
-  /** Loads classes and native libraries once, so that they do not count as leaks. */
+  /**
+   * Loads classes and native libraries once, so that they do not count as leaks. That includes the
+   * JDK's own NIO socket code: the first JDK channel of a process makes a socket pair, keeps one end
+   * (unnamed, its peer closed) for the life of the JVM, and dup2()s it over a descriptor being
+   * closed asynchronously. On JDK 21 and newer nothing before the soak's stale socket made it, so it
+   * counted as a socket left open after close.
+   */
   static void warmUp() throws Exception {
+    ServerSocketChannel.open(StandardProtocolFamily.UNIX).close();
     try (FakeGuestAgent agent = FakeGuestAgent.builder().telemetryInterval(Duration.ZERO).start();
         AgentRegistry registry = AgentRegistry.builder()
             .resolver(EndpointResolver.explicit(
@@ -48,6 +60,35 @@ final class Probes {
       Thread.sleep(20);
     }
     return n;
+  }
+
+  /**
+   * What may interrupt a timed call on the calling thread without the SDK's doing: collections so
+   * far (every collector summed) plus this thread's involuntary context switches (Linux's
+   * {@code /proc/thread-self/status}; 0 where it cannot be read). A status() call timed across a
+   * change of it measured the collector or the run queue: 200 callers share two vCPUs here, and on
+   * JDK 25 the soak's own System.gc() calls shrink G1's heap until young pauses of 2-8 ms come
+   * every second or so.
+   */
+  static long interruptions() {
+    long n = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, gc.getCollectionCount());
+    }
+    return n + involuntarySwitches();
+  }
+
+  private static long involuntarySwitches() {
+    try {
+      for (String line : Files.readAllLines(THREAD_STATUS)) {
+        if (line.startsWith(INVOLUNTARY)) {
+          return Long.parseLong(line.substring(INVOLUNTARY.length()).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or no procfs: only collections are seen.
+    }
+    return 0;
   }
 
   static long openFds() throws IOException {

@@ -38,6 +38,10 @@ final class SoakLedger {
   private final Map<String, long[]> statusNanos = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> statusCount = new ConcurrentHashMap<>();
   private static final int STATUS_SAMPLES = 50_000;
+  /** status() samples left out: the caller was preempted or a collection ran meanwhile. */
+  final AtomicLong statusInterrupted = new AtomicLong();
+  /** The slowest of them. */
+  final AtomicLong slowestInterrupted = new AtomicLong();
 
   SoakLedger(List<String> vms) {
     for (AgentException.Code c : AgentException.Code.values()) {
@@ -108,6 +112,12 @@ final class SoakLedger {
     if (untypedExamples.size() < 5) {
       untypedExamples.add(op + " threw " + t);
     }
+  }
+
+  /** A status() call that timed the run queue or the collector as well as the SDK. */
+  void statusInterrupted(long nanos) {
+    statusInterrupted.incrementAndGet();
+    slowestInterrupted.accumulateAndGet(nanos, Math::max);
   }
 
   void status(String vm, long nanos) {
