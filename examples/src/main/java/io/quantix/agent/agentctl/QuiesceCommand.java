@@ -37,6 +37,12 @@ import picocli.CommandLine.Option;
 final class QuiesceCommand extends AgentCommand {
   /** How long a Ctrl-C waits for the thaw before the JVM exits. */
   private static final Duration THAW_ON_EXIT = Duration.ofSeconds(5);
+  /**
+   * How long the command's output is still copied once its shell has exited. A process the command
+   * left running (backgrounded, or a child forked as the shell was being stopped) may hold the
+   * output open for as long as it lives; the freeze must end with the shell, not with it.
+   */
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
 
   @Option(names = "--then", required = true, paramLabel = "CMD",
       description = "local command to run while frozen, e.g. 'virsh snapshot-create-as ...'")
@@ -157,9 +163,11 @@ final class QuiesceCommand extends AgentCommand {
       Thread pumpOut = pump(p.getInputStream(), json() ? err() : out());
       Thread pumpErr = pump(p.getErrorStream(), err());
       p.onExit().thenRun(() -> {
+        long drainUntil = System.nanoTime() + OUTPUT_DRAIN.toNanos();
         try {
-          pumpOut.join();
-          pumpErr.join();
+          for (Thread pump : List.of(pumpOut, pumpErr)) {
+            TimeUnit.NANOSECONDS.timedJoin(pump, Math.max(1, drainUntil - System.nanoTime()));
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -202,6 +210,8 @@ final class QuiesceCommand extends AgentCommand {
       List<ProcessHandle> started = p.descendants().collect(Collectors.toList());
       p.destroy();
       started.forEach(ProcessHandle::destroy);
+      // A child the shell forked after the first look, while it was not yet gone.
+      p.descendants().forEach(ProcessHandle::destroy);
     }
   }
 }

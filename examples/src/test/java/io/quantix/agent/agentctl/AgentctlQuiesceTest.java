@@ -63,6 +63,27 @@ class AgentctlQuiesceTest {
   }
 
   @Test
+  void theFreezeEndsWithTheShellNotWithAProcessItLeftHoldingItsOutput() throws Exception {
+    Path marker = dir.resolve("background-finished");
+    Path pid = dir.resolve("background.pid");
+    try {
+      AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "quiesce", "--then",
+          "(sleep 20; touch " + marker + ") & echo $! > " + pid + "; echo started"));
+
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo("started\n");
+      assertThat(r.err()).contains("agentctl: thawed; the command exited 0");
+      assertThat(marker).as("thawed while the background process still ran").doesNotExist();
+      assertThat(agent.agent().guest().frozen()).isFalse();
+    } finally {
+      ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(background -> {
+        background.descendants().forEach(ProcessHandle::destroy);
+        background.destroy();
+      });
+    }
+  }
+
+  @Test
   void aGuestThatCannotFreezeIsRemoteFailureExit5AndNothingRuns() {
     Path marker = dir.resolve("ran");
     AgentctlRunner.Run r = run(on(agent.agent().endpoint(), "quiesce", "--mount", "/not-a-mount",
